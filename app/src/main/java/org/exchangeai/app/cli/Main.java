@@ -1,0 +1,30 @@
+package org.exchangeai.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code exchangeai} command line. */
+@Command(name = "exchangeai", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Local-first ECG analysis, prediction and fine-tuning.",
+        subcommands = {
+                ServeCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (for tests). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,226 @@
+package org.exchangeai.core.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.exchangeai.core.ecg.Ecg;
+
+/** The registry of formats, detection by content, and reading of files and folders. */
+public final class Formats {
+
+    /** How many leading bytes {@link EcgFormat#detect} gets to see. */
+    public static final int HEAD_BYTES = 64 * 1024;
+
+    /** Most specific first: formats with magic bytes before those recognised by shape. */
+    private static final List<EcgFormat> FORMATS = List.of(
+    );
+
+    private Formats() {
+    }
+
+    public static List<EcgFormat> all() {
+        return FORMATS;
+    }
+
+    /** The format of {@code file}, judged by content; {@code null} when none recognises it. */
+    public static EcgFormat detect(Path file) throws IOException {
+        byte[] head = head(file);
+        for (EcgFormat f : FORMATS) {
+            if (f.detect(file, head)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Reads one file in whatever format it is. */
+    public static Ecg read(Path file, ReadOptions options) throws EcgReadException {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new EcgReadException(name, Files.exists(file) ? "not a regular file" : "file not found");
+        }
+        EcgFormat format;
+        try {
+            if (Files.size(file) == 0) {
+                throw new EcgReadException(name, "file is empty");
+            }
+            format = detect(file);
+        } catch (IOException e) {
+            throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
+        }
+        if (format == null) {
+            throw new EcgReadException(name, "not a recognised ECG format (" + describeHead(file) + ")");
+        }
+        try {
+            return format.read(file, options);
+        } catch (EcgReadException e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            throw new EcgReadException(name, "too large to read into memory", e);
+        } catch (RuntimeException e) {
+            throw new EcgReadException(name, "malformed " + format.name() + " file: " + e, e);
+        }
+    }
+
+    /**
+     * Reads files, folders (recursively) and archives. Each input gives one result per recording;
+     * a file that fails gives an error result and the others are still read. Files that are part
+     * of another recording (a WFDB header's signal files) and files that are clearly not
+     * recordings (READMEs, label tables) are left out; see {@link #scan}.
+     */
+    public static List<ReadResult> readAll(List<Path> inputs, ReadOptions options) {
+        List<ReadResult> out = new ArrayList<>();
+        for (Scan.Entry entry : scan(inputs).recordings()) {
+            out.addAll(readEntry(entry, options));
+        }
+        return out;
+    }
+
+    static List<ReadResult> readEntry(Scan.Entry entry, ReadOptions options) {
+        try {
+            return List.of(new ReadResult(entry.name(), entry.file(), read(entry.file(), options), null));
+        } catch (EcgReadException e) {
+            return List.of(new ReadResult(entry.name(), entry.file(), null, e));
+        }
+    }
+
+    /** Which files of the inputs are recordings to read, and which were left out and why. */
+    public static Scan scan(List<Path> inputs) {
+        List<Path> files = new ArrayList<>();
+        List<Scan.Entry> explicit = new ArrayList<>();
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> walk = Files.walk(input)) {
+                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    explicit.add(new Scan.Entry(input.toString(), input));
+                }
+            } else {
+                explicit.add(new Scan.Entry(input.toString(), input));
+            }
+        }
+        Set<Path> claimed = new HashSet<>();
+        List<Path> candidates = new ArrayList<>();
+        List<Scan.Skipped> skipped = new ArrayList<>();
+        for (Path f : files) {
+            if (isAuxiliary(f)) {
+                skipped.add(new Scan.Skipped(f, "not a recording (documentation or label file)"));
+                continue;
+            }
+            candidates.add(f);
+            try {
+                EcgFormat format = detect(f);
+                if (format != null) {
+                    for (Path c : format.companions(f)) {
+                        claimed.add(c.toAbsolutePath().normalize());
+                    }
+                }
+            } catch (IOException ignored) {
+                // reported when the file itself is read
+            }
+        }
+        List<Scan.Entry> recordings = new ArrayList<>(explicit);
+        for (Path f : candidates) {
+            if (claimed.contains(f.toAbsolutePath().normalize())) {
+                continue;
+            }
+            if (isTextTable(f)) {
+                skipped.add(new Scan.Skipped(f, "a text table, not a signal"));
+                continue;
+            }
+            recordings.add(new Scan.Entry(f.toString(), f));
+        }
+        return new Scan(recordings, skipped);
+    }
+
+    /** The outcome of {@link #scan}. */
+    public record Scan(List<Entry> recordings, List<Skipped> skipped) {
+        public record Entry(String name, Path file) {
+        }
+
+        public record Skipped(Path file, String reason) {
+        }
+    }
+
+    private static final Set<String> AUXILIARY_NAMES = Set.of(
+            "readme", "license", "license.txt", "licence", "records", "annotators", "sha256sums.txt",
+            "labels.csv", "metadata.csv", "index.jsonl", "reference.csv", "md5sums.txt");
+    private static final Set<String> AUXILIARY_EXTENSIONS = Set.of(
+            "md", "txt", "json", "jsonl", "png", "jpg", "jpeg", "gif", "pdf", "html", "htm", "py", "m", "ipynb",
+            "log", "gitignore", "sh", "onnx");
+
+    /** Files that are never recordings: documentation, images, label tables by their usual names. */
+    public static boolean isAuxiliary(Path f) {
+        String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.startsWith(".") || AUXILIARY_NAMES.contains(name)) {
+            return true;
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && AUXILIARY_EXTENSIONS.contains(name.substring(dot + 1));
+    }
+
+    /**
+     * A delimited text file whose data rows hold words, such as a metadata or label table.
+     * Signal tables hold numbers below an optional header row.
+     */
+    static boolean isTextTable(Path f) {
+        String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!(name.endsWith(".csv") || name.endsWith(".tsv"))) {
+            return false;
+        }
+        try {
+            byte[] head = head(f);
+            String text = new String(head, java.nio.charset.StandardCharsets.UTF_8);
+            String[] lines = text.split("\r?\n");
+            int words = 0;
+            int rows = 0;
+            for (int i = 1; i < lines.length - 1 && rows < 20; i++) {
+                if (lines[i].isBlank()) {
+                    continue;
+                }
+                rows++;
+                for (String cell : lines[i].split("[,;\t]")) {
+                    String c = cell.trim().replace("\"", "");
+                    if (!c.isEmpty() && !c.matches("[-+]?[0-9]*[.,]?[0-9]*([eE][-+]?[0-9]+)?|nan|NaN|NA")) {
+                        words++;
+                        break;
+                    }
+                }
+            }
+            return rows > 0 && words * 2 >= rows;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first {@link #HEAD_BYTES} bytes of a file (fewer when the file is shorter). */
+    public static byte[] head(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(HEAD_BYTES);
+        }
+    }
+
+    private static String describeHead(Path file) {
+        try {
+            byte[] h = head(file);
+            int printable = 0;
+            int n = Math.min(h.length, 512);
+            for (int i = 0; i < n; i++) {
+                int b = h[i] & 0xff;
+                if (b == 9 || b == 10 || b == 13 || (b >= 32 && b < 127)) {
+                    printable++;
+                }
+            }
+            return (printable * 10 >= n * 9 ? "text" : "binary") + " content, " + Files.size(file) + " bytes";
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+}
