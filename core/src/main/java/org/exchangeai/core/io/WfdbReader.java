@@ -150,9 +150,10 @@ public final class WfdbReader implements EcgFormat {
                 }
             }
         } else {
+            Set<String> seen = new HashSet<>();
             for (Signal s : h.signals) {
                 Path f = dir.resolve(s.fileName);
-                if (Files.isRegularFile(f)) {
+                if (seen.add(s.fileName) && Files.isRegularFile(f)) {
                     out.add(f);
                 }
             }
@@ -175,13 +176,10 @@ public final class WfdbReader implements EcgFormat {
         List<Path> out = new ArrayList<>();
         Path dir = parent(header);
         String prefix = record + ".";
-        // names as plain strings: far cheaper than a Path per entry in folders of thousands of files
-        String[] names = dir.toFile().list((d, n) -> n.startsWith(prefix) && n.length() > prefix.length());
-        if (names == null) {
-            return List.of();
-        }
-        Arrays.sort(names);
-        for (String n : names) {
+        for (String n : FolderListing.namesStartingWith(dir, prefix)) {
+            if (n.length() == prefix.length()) {
+                continue;
+            }
             String ext = n.substring(prefix.length());
             if (ext.contains(".") || NOT_ANNOTATIONS.contains(ext.toLowerCase(Locale.ROOT))) {
                 continue;
@@ -521,6 +519,7 @@ public final class WfdbReader implements EcgFormat {
         int frameSamples = layout.frameSamples;
         WfdbSignalFormat format = layout.format;
         int chunkFrames = Math.max(6, Math.min(CHUNK_FRAMES, (1 << 20) / frameSamples) / 6 * 6);
+        chunkFrames = (int) Math.min(chunkFrames, (framesRead + 5) / 6 * 6);
         int[] scratch = new int[chunkFrames * frameSamples];
         byte[] buf = new byte[(int) format.bytesFor((long) chunkFrames * frameSamples) + 4];
         try (FileChannel ch = FileChannel.open(layout.path, StandardOpenOption.READ)) {

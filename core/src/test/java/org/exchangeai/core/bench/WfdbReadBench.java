@@ -96,34 +96,57 @@ public class WfdbReadBench {
         }
     }
 
-    /** Without JMH: a quick timing of each case (warm-up, then the median of 15 runs). */
+    /**
+     * Without JMH: each case timed by wall clock and by the thread's CPU time (user + system),
+     * which stays meaningful on a machine shared with other work; warm-up, then the median of 15
+     * runs. Prints MB/s and recordings/s with the ratio to plain byte reading.
+     */
     public static void main(String[] args) throws Exception {
         WfdbReadBench b = new WfdbReadBench();
         b.setUp();
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
-        List<String> lines = new ArrayList<>();
-        lines.add(String.format("ludb reader   %.3f ms", time(() -> b.ludbWfdbReader(bh))));
-        lines.add(String.format("ludb bytes    %.3f ms", time(() -> b.ludbReadAllBytes(bh))));
-        lines.add(String.format("rec100 reader %.3f ms", time(() -> bh.consume(b.record100WfdbReader()))));
-        lines.add(String.format("rec100 bytes  %.3f ms", time(() -> b.record100ReadAllBytes(bh))));
-        lines.forEach(System.out::println);
+        double ludbMb = bytes(b.ludbFiles) / 1e6;
+        double r100Mb = bytes(b.record100Files) / 1e6;
+        double[] ludbReader = time(() -> b.ludbWfdbReader(bh));
+        double[] ludbBytes = time(() -> b.ludbReadAllBytes(bh));
+        double[] r100Reader = time(() -> bh.consume(b.record100WfdbReader()));
+        double[] r100Bytes = time(() -> b.record100ReadAllBytes(bh));
+        System.out.println("case | wall ms | CPU ms | MB/s (CPU) | recordings/s (CPU)");
+        print("LUDB, WfdbReader (60 records)", ludbReader, ludbMb, 60);
+        print("LUDB, Files.readAllBytes (840 files)", ludbBytes, ludbMb, 60);
+        print("record 100, WfdbReader", r100Reader, r100Mb, 1);
+        print("record 100, Files.readAllBytes (3 files)", r100Bytes, r100Mb, 1);
+        System.out.printf("ratio reader/bytes, CPU time: LUDB %.1f, record 100 %.1f%n", ludbReader[1] / ludbBytes[1],
+                r100Reader[1] / r100Bytes[1]);
+        System.out.printf("ratio reader/bytes, wall time: LUDB %.1f, record 100 %.1f%n", ludbReader[0] / ludbBytes[0],
+                r100Reader[0] / r100Bytes[0]);
+    }
+
+    private static void print(String name, double[] ms, double mb, int records) {
+        System.out.printf("%s | %.2f | %.2f | %.0f | %.0f%n", name, ms[0], ms[1], mb / (ms[1] / 1000), records / (ms[1] / 1000));
     }
 
     interface Task {
         void run() throws Exception;
     }
 
-    private static double time(Task task) throws Exception {
+    /** Median wall and CPU milliseconds. */
+    private static double[] time(Task task) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 20; i++) {
             task.run();
         }
-        double[] ms = new double[15];
-        for (int i = 0; i < ms.length; i++) {
+        double[] wall = new double[15];
+        double[] cpu = new double[15];
+        for (int i = 0; i < wall.length; i++) {
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             task.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            wall[i] = (System.nanoTime() - t0) / 1e6;
+            cpu[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
         }
-        java.util.Arrays.sort(ms);
-        return ms[ms.length / 2];
+        java.util.Arrays.sort(wall);
+        java.util.Arrays.sort(cpu);
+        return new double[] {wall[wall.length / 2], cpu[cpu.length / 2]};
     }
 }
