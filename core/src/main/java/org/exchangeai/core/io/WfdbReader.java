@@ -44,6 +44,8 @@ public final class WfdbReader implements EcgFormat {
     /** The header's default sampling frequency and ADC gain (WFDB {@code header(5)}). */
     static final double DEFAULT_FS = 250;
     static final double DEFAULT_GAIN = 200;
+    /** Signal format 0: a signal the header declares but no file stores. */
+    private static final int NULL_FORMAT = 0;
     private static final int MAX_HEADER_BYTES = 1 << 20;
     private static final int MAX_SIGNALS = 4096;
     private static final int MAX_SEGMENTS = 100_000;
@@ -153,7 +155,7 @@ public final class WfdbReader implements EcgFormat {
             Set<String> seen = new HashSet<>();
             for (Signal s : h.signals) {
                 Path f = dir.resolve(s.fileName);
-                if (seen.add(s.fileName) && Files.isRegularFile(f)) {
+                if (s.format != NULL_FORMAT && seen.add(s.fileName) && Files.isRegularFile(f)) {
                     out.add(f);
                 }
             }
@@ -390,7 +392,12 @@ public final class WfdbReader implements EcgFormat {
         // signals grouped by file, in frame order within each file
         Map<String, List<Integer>> byFile = new LinkedHashMap<>();
         for (int i = 0; i < h.signals.size(); i++) {
-            byFile.computeIfAbsent(h.signals.get(i).fileName, k -> new ArrayList<>()).add(i);
+            if (h.signals.get(i).format != NULL_FORMAT) {
+                byFile.computeIfAbsent(h.signals.get(i).fileName, k -> new ArrayList<>()).add(i);
+            }
+        }
+        if (byFile.isEmpty() && h.nsamp < 0) {
+            throw new EcgReadException(name, "every signal is a null signal (format 0) and the header states no length");
         }
         int maxSpf = 1;
         for (Signal s : h.signals) {
@@ -431,6 +438,18 @@ public final class WfdbReader implements EcgFormat {
             decodeFile(layout, nsamp, decoders, name);
             for (int k = 0; k < idx.size(); k++) {
                 channels[idx.get(k)] = decoders[k].finish(idx.get(k) + 1, warnings);
+            }
+        }
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] == null) {
+                // format 0: the signal is declared but not stored
+                Signal s = h.signals.get(i);
+                float[] missing = new float[(int) outLength];
+                Arrays.fill(missing, Float.NaN);
+                String units = s.units == null ? "mV" : s.units;
+                channels[i] = new Channel(s.description, units, s.gain == 0 ? DEFAULT_GAIN : s.gain, s.baseline,
+                        Units.isVoltage(units), missing);
+                warnings.add("signal " + (i + 1) + " (" + s.description + ") is not stored (format 0) and is NaN");
             }
         }
         return new Block(h.fs * maxSpf, maxSpf, List.of(channels), warnings, List.copyOf(formats));
