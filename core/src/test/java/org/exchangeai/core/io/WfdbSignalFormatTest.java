@@ -177,7 +177,7 @@ class WfdbSignalFormatTest {
     /** Format 0 declares a signal that no file stores: it is NaN, with a warning. */
     @Test
     void nullSignal() throws Exception {
-        Path hea = record("n", "n 2 100 2\nn.dat 16 1/mV 16 0 0 0 0 I\n~ 0 1/mV 16 0 0 0 0 V1\n", bytes(5, 0, 6, 0));
+        Path hea = record("n", "n 2 100 2\nn.dat 16 1/mV 16 0 5 11 0 I\n~ 0 1/mV 16 0 0 0 0 V1\n", bytes(5, 0, 6, 0));
         Ecg ecg = reader.read(hea, ReadOptions.DEFAULT);
         assertArrayEquals(new float[] {5, 6}, ecg.lead("I"));
         assertArrayEquals(new float[] {Float.NaN, Float.NaN}, ecg.lead("V1"));
