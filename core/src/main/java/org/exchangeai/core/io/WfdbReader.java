@@ -215,14 +215,9 @@ public final class WfdbReader implements EcgFormat {
         for (Path a : annotationCandidates(file, h.name, signalFiles)) {
             String ext = a.getFileName().toString().substring(h.name.length() + 1);
             String lead = LeadNames.rank(LeadNames.normalize(ext)) < 1000 ? LeadNames.normalize(ext) : null;
-            List<Annotation> marks;
-            try {
-                marks = WfdbAnnotationReader.read(a, lead);
-            } catch (EcgReadException notAnnotations) {
+            List<Annotation> marks = WfdbAnnotationReader.readIfAnnotationFile(a, lead);
+            if (marks == null) {
                 continue; // a file of another kind that shares the record's name
-            }
-            if (marks.isEmpty()) {
-                continue;
             }
             for (Annotation x : marks) {
                 annotations.add(block.upsample == 1 ? x

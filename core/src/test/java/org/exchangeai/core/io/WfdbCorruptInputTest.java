@@ -118,6 +118,15 @@ class WfdbCorruptInputTest {
         assertTrue(reason.contains("not a plain file name"), reason);
     }
 
+    /** A text file named like an annotation file is not taken for one (no terminating zero word). */
+    @Test
+    void textBesideTheHeaderIsNotAnAnnotationFile() throws Exception {
+        Path hea = ludb10(h -> h, Integer.MAX_VALUE);
+        Files.writeString(dir.resolve("10.notes"), "Recorded at rest, patient supine. Leads checked.\n");
+        assertEquals(List.of(dir.resolve("10.dat").toAbsolutePath()), reader.companions(hea));
+        assertTrue(reader.read(hea, ReadOptions.DEFAULT).annotations().isEmpty());
+    }
+
     @Test
     void damagedAnnotationFileIsNotAttachedAsAnnotations() throws Exception {
         Path hea = ludb10(h -> h, Integer.MAX_VALUE);
