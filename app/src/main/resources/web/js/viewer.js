@@ -223,6 +223,9 @@
     state.fs = parseFloat(res.headers.get('X-Fs'));
     state.n = parseInt(res.headers.get('X-Samples'), 10);
     state.data = new Float32Array(await res.arrayBuffer());
+    // a short recording fills the width at the chosen paper speed (the grid scales with it)
+    const seconds = state.n / state.fs, width = Math.max(600, root.clientWidth - 2);
+    if (seconds <= 12) state.zoom = Math.max(1, Math.min(3, width / (seconds * parseFloat(ui.speed.value) * PX_PER_MM_BASE + 40)));
     render();
     try {
       const ar = await fetch(`/api/recordings/${id}/analysis`);
