@@ -82,7 +82,11 @@ public final class Formats {
     public static List<ReadResult> readAll(List<Path> inputs, ReadOptions options) {
         List<ReadResult> out = new ArrayList<>();
         for (Scan.Entry entry : scan(inputs).recordings()) {
-            out.addAll(readEntry(entry, options));
+            if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {
+                out.addAll(Archives.readAll(entry.file(), entry.name(), options));
+            } else {
+                out.addAll(readEntry(entry, options));
+            }
         }
         return out;
     }
