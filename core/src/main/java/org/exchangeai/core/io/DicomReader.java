@@ -97,9 +97,11 @@ public final class DicomReader implements EcgFormat {
         return DicomDataset.tag(group, element);
     }
 
+    private static final String FORMAT = "DICOM";
+
     @Override
     public String name() {
-        return "DICOM";
+        return FORMAT;
     }
 
     @Override
@@ -195,7 +197,7 @@ public final class DicomReader implements EcgFormat {
                 medianBeat = decode(median);
                 Ecg.Builder mb = builder(medianBeat);
                 medianBeat.warnings().forEach(mb::warning);
-                mb.source(SourceInfo.of(file, name(), units(medianBeat), medianBeat.fs()));
+                mb.source(SourceInfo.of(file, FORMAT, units(medianBeat), medianBeat.fs()));
                 b.representativeBeat(build(mb));
                 notes.add(describe(medianBeat));
             }
@@ -221,13 +223,9 @@ public final class DicomReader implements EcgFormat {
                     baselines[i] = -c.baseline() / perUnit;
                 }
             }
-            SourceInfo source = new SourceInfo(file, "DICOM", units(rhythm), gains, baselines, rhythm.fs(), notes,
+            SourceInfo source = new SourceInfo(file, FORMAT, units(rhythm), gains, baselines, rhythm.fs(), notes,
                     device(), acquisitionTime(), properties);
             return ecg.toBuilder().source(source).build();
-        }
-
-        private String name() {
-            return "DICOM";
         }
 
         private String sopClass() throws EcgReadException {
