@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * file is built here from a real recording: LUDB record 10 ({@code ../shared/data/ludb/data/10.dat},
  * format 16, 12 leads × 5000 samples at 500 Hz), read directly from its bytes with the gains and
  * baselines of {@code 10.hea}. The WFDB header's initial values and 16-bit checksums are checked
- * first, so the source samples are known to be read right.
+ * first, so the source samples are known to be read right; the result is also compared with
+ * {@link WfdbReader} on the same record.
  *
  * <p>Where the expected numbers came from: the ISHNE standard (Badilini et al., Ann Noninvasive
  * Electrocardiol 1998): header offsets, lead specification codes (Table 1: I = 5 … aVF = 10,
@@ -131,6 +132,23 @@ class IshneReaderTest {
         assertEquals("2026-01-26T09:30:15", ecg.source().acquisitionTime());
         assertEquals("LUDB digital", ecg.source().device());
         assertEquals("ISHNE", ecg.source().format());
+    }
+
+    @Test
+    void agreesWithTheWfdbReaderOnTheSameRecord() throws Exception {
+        Ecg wfdb = Formats.read(HEADER, ReadOptions.DEFAULT);
+        Ecg ishne = read(built);
+        assertEquals(wfdb.leads(), ishne.leads());
+        assertEquals(wfdb.length(), ishne.length());
+        for (int s = 0; s < 12; s++) {
+            String lead = LeadNames.normalize(ludbNames.get(s));
+            float[] a = wfdb.lead(lead);
+            float[] b = ishne.lead(lead);
+            double rounding = Math.abs(resolution[s] * gains[s] * 1e-6 - 1);
+            for (int t = 0; t < a.length; t++) {
+                assertEquals(a[t], b[t], Math.abs(a[t]) * rounding * 1.001 + 1e-5, lead + " at " + t);
+            }
+        }
     }
 
     @Test
