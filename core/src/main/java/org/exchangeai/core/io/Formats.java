@@ -20,7 +20,8 @@ public final class Formats {
 
     /** Most specific first: formats with magic bytes before those recognised by shape. */
     private static final List<EcgFormat> FORMATS = List.of(
-            new MuseXmlReader()
+            new MuseXmlReader(),
+            new Hl7AecgReader()
     );
 
     private Formats() {
