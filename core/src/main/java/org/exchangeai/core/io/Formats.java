@@ -21,7 +21,8 @@ public final class Formats {
     /** Most specific first: formats with magic bytes before those recognised by shape. */
     private static final List<EcgFormat> FORMATS = List.of(
             new MuseXmlReader(),
-            new Hl7AecgReader()
+            new Hl7AecgReader(),
+            new PhilipsXmlReader()
     );
 
     private Formats() {
