@@ -60,6 +60,15 @@ public final class MuseXmlReader implements EcgFormat {
 
     @Override
     public Ecg read(Path file, ReadOptions options) throws EcgReadException {
+        try {
+            return readFile(file);
+        } catch (IllegalArgumentException e) {
+            // e.g. a lead named twice or leads of unequal length, found while assembling the Ecg
+            throw new EcgReadException(file.toString(), e.getMessage(), e);
+        }
+    }
+
+    private Ecg readFile(Path file) throws EcgReadException {
         String name = file.toString();
         Document doc = VendorXml.parse(file);
         Element root = doc.getDocumentElement();

@@ -2,6 +2,7 @@ package org.exchangeai.core.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The XLI waveform compression of Philips SierraECG / PhilipsECG XML, decoded from its
@@ -67,7 +68,8 @@ final class PhilipsXli {
             dict[i] = new byte[] {(byte) i};
         }
         int next = 256;
-        byte[] out = new byte[expected + 1];
+        // grown on demand: the declared sample count alone never decides an allocation
+        byte[] out = new byte[Math.min(expected + 1, Math.max(1024, 4 * length))];
         int n = 0;
         byte[] previous = null;
         long bits = 0;
@@ -104,9 +106,12 @@ final class PhilipsXli {
                 added[previous.length] = entry[0];
                 dict[next++] = added;
             }
-            if (n + entry.length > out.length) {
+            if (n + entry.length > expected + 1) {
                 throw new EcgReadException(file, where + " decompresses to more than the " + expected
                         + " bytes its " + expected / 2 + " samples need");
+            }
+            if (n + entry.length > out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(expected + 1L, Math.max(2L * out.length, n + entry.length)));
             }
             System.arraycopy(entry, 0, out, n, entry.length);
             n += entry.length;

@@ -352,6 +352,13 @@ class PhilipsXmlReaderTest {
     }
 
     @Test
+    void leadNamedTwiceIsRefused() throws Exception {
+        String twice = text(V104).replace("leadlabels=\"I II III", "leadlabels=\"I I III");
+        EcgReadException e = assertThrows(EcgReadException.class, () -> read(write("twice.xml", twice)));
+        assertEquals("lead I appears twice (as 'I')", e.reason());
+    }
+
+    @Test
     void uncompressedWaveformsAreReadAsStored() throws Exception {
         Ecg original = read(V104);
         // the same samples as plain int16, channel after channel (the limb leads as full signals)
