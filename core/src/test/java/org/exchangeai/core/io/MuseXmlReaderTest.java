@@ -98,6 +98,22 @@ class MuseXmlReaderTest {
         assertTrue(worst <= LSB_UV, "largest difference " + worst + " µV exceeds one LSB");
     }
 
+    /** The same comparison through the project's WFDB reader, which reads the header as declared. */
+    @Test
+    void equalsWfdbReaderWithinOneLsb() throws Exception {
+        Ecg muse = read(SINUS);
+        Ecg wfdb = new WfdbReader().read(TestData.data("wfdb/muse-sinus.hea"), ReadOptions.DEFAULT);
+        assertEquals(muse.leads(), wfdb.leads());
+        assertEquals(muse.length(), wfdb.length());
+        double worst = 0;
+        for (int lead = 0; lead < muse.leadCount(); lead++) {
+            for (int t = 0; t < muse.length(); t++) {
+                worst = Math.max(worst, Math.abs(wfdb.get(lead, t) / 5.0 - muse.get(lead, t)) * 1000);
+            }
+        }
+        assertTrue(worst <= LSB_UV, "largest difference " + worst + " µV exceeds one LSB");
+    }
+
     @Test
     void measurementsAndStatementsAsTheDeviceWroteThem() throws Exception {
         Ecg ecg = read(SINUS);
