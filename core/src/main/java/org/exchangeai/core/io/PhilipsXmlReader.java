@@ -299,7 +299,7 @@ public final class PhilipsXmlReader implements EcgFormat {
         }
     }
 
-    /** Each statement as "left (right)", then the severity line without its dashes. */
+    /** Each statement as "left (right)", then the severity line; framing dashes removed. */
     static List<String> statements(Element root) {
         List<String> out = new ArrayList<>();
         Element interpretation = VendorXml.path(root, "interpretations", "interpretation");
@@ -307,22 +307,28 @@ public final class PhilipsXmlReader implements EcgFormat {
             return out;
         }
         for (Element s : VendorXml.children(interpretation, "statement")) {
-            String left = VendorXml.text(s, "leftstatement");
-            String right = VendorXml.text(s, "rightstatement");
+            String left = undecorated(VendorXml.text(s, "leftstatement"));
+            String right = undecorated(VendorXml.text(s, "rightstatement"));
             if (left != null && right != null) {
                 out.add(left + " (" + right + ")");
             } else if (left != null || right != null) {
                 out.add(left != null ? left : right);
             }
         }
-        String severity = VendorXml.text(interpretation, "severity");
+        String severity = undecorated(VendorXml.text(interpretation, "severity"));
         if (severity != null) {
-            String plain = severity.replaceAll("^[-\\s]+|[-\\s]+$", "");
-            if (!plain.isEmpty()) {
-                out.add(plain);
-            }
+            out.add(severity);
         }
         return out;
+    }
+
+    /** Without the dashes Philips frames headings with ("--- PEDIATRIC ECG INTERPRETATION ---"). */
+    private static String undecorated(String text) {
+        if (text == null) {
+            return null;
+        }
+        String plain = text.replaceAll("^[-\\s]+|[-\\s]+$", "");
+        return plain.isEmpty() ? null : plain;
     }
 
     /** 1.04 {@code <repbeats>}: plain Base64 int16 per lead at its own resolution. */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -215,38 +214,6 @@ final class VendorXml {
         return out;
     }
 
-    /** All child elements of {@code parent}, in document order. */
-    static List<Element> children(Element parent) {
-        List<Element> out = new ArrayList<>();
-        if (parent == null) {
-            return out;
-        }
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    /** All descendant elements with this local name, in document order. */
-    static List<Element> descendants(Element parent, String localName) {
-        List<Element> out = new ArrayList<>();
-        collect(parent, localName, out);
-        return out;
-    }
-
-    private static void collect(Element parent, String localName, List<Element> out) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                if (localName.equals(localName(e))) {
-                    out.add(e);
-                }
-                collect(e, localName, out);
-            }
-        }
-    }
-
     static String localName(Element e) {
         String ln = e.getLocalName();
         return ln != null ? ln : e.getTagName();
@@ -334,11 +301,6 @@ final class VendorXml {
         } catch (IllegalArgumentException e) {
             throw new EcgReadException(file, what + " is not valid Base64: " + e.getMessage());
         }
-    }
-
-    /** Lower-case, for comparing enumerated values the files spell in varying case. */
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 
     static String abbreviate(String s) {

@@ -232,6 +232,7 @@ class PhilipsXmlReaderTest {
         assertEquals(498.0, measurement(b, "qtc_ms"));
         assertEquals(443.0, measurement(b, "qtc_fridericia_ms"));
         assertEquals(52.0, measurement(b, "qrs_axis_deg"));
+        assertEquals("PEDIATRIC ECG INTERPRETATION", b.statements().get(0));
         assertTrue(b.statements().contains("SINUS TACHYCARDIA (V-rate>119)"), b.statements().toString());
         assertTrue(b.statements().contains("MISSING LEAD(S): V7,V3R,V4R"), b.statements().toString());
     }
