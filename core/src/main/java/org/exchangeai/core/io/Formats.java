@@ -25,6 +25,9 @@ public final class Formats {
             new EdfReader(),
             new NpyReader(),
             new MatReader(),
+            new MuseXmlReader(),
+            new Hl7AecgReader(),
+            new PhilipsXmlReader(),
             new WfdbReader(),
             new CsvReader()
     );
