@@ -20,6 +20,7 @@ public final class Formats {
 
     /** Most specific first: formats with magic bytes before those recognised by shape. */
     private static final List<EcgFormat> FORMATS = List.of(
+            new ScpEcgReader()
     );
 
     private Formats() {
