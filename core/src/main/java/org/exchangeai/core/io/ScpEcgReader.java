@@ -36,8 +36,10 @@ public final class ScpEcgReader implements EcgFormat {
 
     /** SCP files are small (compressed 12-lead rest ECGs); anything larger is refused before reading. */
     static final long MAX_FILE_BYTES = 64L << 20;
-    /** Samples over all leads that one recording may decode to (400 MB of floats). */
-    static final long MAX_TOTAL_SAMPLES = 100_000_000L;
+    /** Samples over all leads that one recording may decode to (200 MB of floats). */
+    static final long MAX_TOTAL_SAMPLES = 50_000_000L;
+    /** Bimodal decimation factors in use are 2 to 4; far larger ones would let tiny files expand hugely. */
+    static final int MAX_DECIMATION = 16;
     private static final int HEADER = 16;
     private static final byte[] MAGIC = "SCPECG".getBytes(StandardCharsets.US_ASCII);
 
@@ -247,6 +249,11 @@ public final class ScpEcgReader implements EcgFormat {
                         + beat.intervalUs() + " µs)");
             }
             factor = rhythm.intervalUs() / beat.intervalUs();
+            if (factor > MAX_DECIMATION) {
+                throw new IllegalArgumentException("bimodal decimation factor " + factor + " (rhythm "
+                        + rhythm.intervalUs() + " µs, reference beat " + beat.intervalUs() + " µs) exceeds "
+                        + MAX_DECIMATION);
+            }
         }
         int outIntervalUs = bimodal ? beat.intervalUs() : rhythm.intervalUs();
         List<ScpSignal.Segment> segments = bimodal
@@ -300,7 +307,8 @@ public final class ScpEcgReader implements EcgFormat {
                         + (s4 == null ? "4 (QRS locations)" : "5 (reference beat)") + " is missing");
             }
             if (beatFiducial < 1) {
-                throw new IllegalArgumentException("section 4 gives reference beat fiducial sample " + beatFiducial);
+                throw new IllegalArgumentException("section 3 flags reference-beat subtraction, but section 4 gives "
+                        + "the reference beat's fiducial as sample " + beatFiducial);
             }
             for (int i = 0; i < leadCount; i++) {
                 ScpSignal.addReferenceBeat(nv[i], leads[0].first(), beatNv[i], beatFiducial, qrs, outIntervalUs,

@@ -440,17 +440,19 @@ final class ScpTestWriter {
     /** Recomputes every section CRC found through section 0 and the record CRC, after a test edits bytes. */
     static void fixCrcs(byte[] b) {
         int s0 = 6;
-        int len0 = (int) ScpBytes.u32(b, s0 + 4);
+        long len0 = Math.min(ScpBytes.u32(b, s0 + 4), b.length - s0);
         for (int p = s0 + 16; p + 10 <= s0 + len0; p += 10) {
             long len = ScpBytes.u32(b, p + 2);
             long index = ScpBytes.u32(b, p + 6);
             int id = ScpBytes.u16(b, p);
-            if (len >= 16 && id != 0 && index - 1 + len <= b.length) {
+            if (len >= 16 && id != 0 && index >= 7 && index - 1 + len <= b.length) {
                 int o = (int) index - 1;
                 put16(b, o, ScpBytes.crc(b, o + 2, o + (int) len));
             }
         }
-        put16(b, s0, ScpBytes.crc(b, s0 + 2, s0 + len0));
+        if (len0 >= 16) {
+            put16(b, s0, ScpBytes.crc(b, s0 + 2, s0 + (int) len0));
+        }
         put16(b, 0, ScpBytes.crc(b, 2, b.length));
     }
 
