@@ -258,7 +258,7 @@ class ScpBuiltFilesTest {
         assertEquals(50.0, m.get("p_axis_deg"));
         assertEquals(60.0, m.get("qrs_axis_deg"));
         assertFalse(m.containsKey("t_axis_deg"), "999 means undefined");
-        assertEquals(List.of("Sinus rhythm"), ecg.statements());
+        assertEquals(List.of("Sinus rhythm", "SR; NORM"), ecg.statements(), "section 8, then section 11");
         assertEquals("Acme TEST01, software Firmware 3.2", ecg.source().device());
         assertEquals("2024-05-17T10:30:15", ecg.source().acquisitionTime());
         String all = ecg.source().toString() + ecg.source().properties() + ecg.source().notes() + ecg.warnings();

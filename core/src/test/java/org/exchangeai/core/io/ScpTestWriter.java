@@ -78,7 +78,7 @@ final class ScpTestWriter {
         return this;
     }
 
-    /** Adds section 7 (average RR) and section 8 (one statement). */
+    /** Adds section 7 (average RR, one beat's wave limits and axes), section 8 (one statement) and 11 (codes SR, NORM). */
     ScpTestWriter interpretation(int rrMs, String text) {
         averageRrMs = rrMs;
         statement = text;
@@ -219,6 +219,14 @@ final class ScpTestWriter {
             s8.writeBytes(le16(text.length));
             s8.writeBytes(text);
             sections.set(8, s8.toByteArray());
+            ByteArrayOutputStream s11 = new ByteArrayOutputStream();
+            s11.writeBytes(new byte[] {0, (byte) 0xE8, 0x07, 5, 17, 10, 30, 0, 1});
+            byte[] codes = "SR\0NORM\0".getBytes(StandardCharsets.US_ASCII);
+            s11.write(1);
+            s11.writeBytes(le16(codes.length + 1));
+            s11.write(1);
+            s11.writeBytes(codes);
+            sections.set(11, s11.toByteArray());
         }
         return assemble(sections);
     }
