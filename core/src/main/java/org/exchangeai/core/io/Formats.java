@@ -22,6 +22,7 @@ public final class Formats {
     private static final List<EcgFormat> FORMATS = List.of(
             new DicomReader(),
             new IshneReader(),
+            new ScpEcgReader(),
             new EdfReader(),
             new NpyReader(),
             new MatReader(),
