@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the little-endian NumPy {@code .npy} files (format 1.0/2.0, C order, {@code <f8} or
- * {@code <f4}) that the golden vectors and fixtures are stored in.
+ * Reads the little-endian NumPy {@code .npy} files (format 1.0/2.0, {@code <f8} or {@code <f4}; C order,
+ * or Fortran order up to 2-D, which several golden {@code raw.npy} files use) that the golden vectors and
+ * fixtures are stored in.
  */
 public final class Npy {
 
@@ -88,9 +89,7 @@ public final class Npy {
         }
         String header = new String(bytes, start, headerLen, StandardCharsets.ISO_8859_1);
         String descr = find(DESCR, header);
-        if ("True".equals(find(ORDER, header))) {
-            throw new IllegalArgumentException("Fortran order not supported");
-        }
+        boolean fortran = "True".equals(find(ORDER, header));
         String shapeText = find(SHAPE, header).trim();
         int[] shape = shapeText.isEmpty() ? new int[0]
                 : Arrays.stream(shapeText.split(",")).map(String::trim).filter(s -> !s.isEmpty())
@@ -113,6 +112,18 @@ public final class Npy {
                 }
             }
             default -> throw new IllegalArgumentException("unsupported dtype " + descr);
+        }
+        if (fortran && shape.length == 2) {
+            // column-major on disk: element (r, c) at c * rows + r
+            double[] rowMajor = new double[count];
+            for (int r = 0; r < shape[0]; r++) {
+                for (int c = 0; c < shape[1]; c++) {
+                    rowMajor[r * shape[1] + c] = data[c * shape[0] + r];
+                }
+            }
+            data = rowMajor;
+        } else if (fortran && shape.length > 2) {
+            throw new IllegalArgumentException("Fortran order supported for 1-D and 2-D arrays only");
         }
         return new Array(shape, data);
     }
