@@ -1,7 +1,5 @@
 package org.exchangeai.core.signal;
 
-import java.util.Arrays;
-
 /**
  * Baseline (trend) removal. The moving median follows {@code scipy.ndimage.median_filter(x, size=w,
  * mode='reflect')}: output {@code i} is the element of sorted rank {@code w/2} among
@@ -9,8 +7,9 @@ import java.util.Arrays;
  * ({@code ... x2 x1 x0 | x0 x1 x2 ...}, the edge sample repeated).
  *
  * <p>Runs in O(n log w): the output is computed in blocks of at least {@code 4w} samples; within a
- * block the covered input values are ranked once by sorting, and a Fenwick tree over the ranks
- * holds the window's counts, so each step is one insertion, one removal and one k-th-element search.
+ * block the covered input values are ranked once by sorting, and the window is a set of ranks (one
+ * bit each, with a Fenwick tree over 64-bit words), so each step is one insertion, one removal and
+ * one k-th-element search.
  * The selected value is always one of the input samples, exactly as with a sort per sample.
  */
 public final class Baseline {
@@ -66,34 +65,120 @@ public final class Baseline {
         int k = window / 2 + 1; // 1-based rank of the selected element
         int block = Math.max(MIN_BLOCK, 4 * window);
         int maxSpan = Math.min(n, block) + window - 1;
-        double[] values = new double[maxSpan];
         double[] sorted = new double[maxSpan];
+        int[] order = new int[maxSpan];
         int[] rank = new int[maxSpan];
-        int[] tree = new int[maxSpan + 1];
+        RankSet window1 = new RankSet(maxSpan);
         for (int start = 0; start < n; start += block) {
             int count = Math.min(block, n - start);
             int span = count + window - 1;
             int first = start - left;
             for (int t = 0; t < span; t++) {
-                values[t] = x[reflect(first + t, n)];
+                sorted[t] = x[reflect(first + t, n)];
+                order[t] = t;
             }
-            System.arraycopy(values, 0, sorted, 0, span);
-            Arrays.sort(sorted, 0, span);
-            for (int t = 0; t < span; t++) {
-                rank[t] = lowerBound(sorted, span, values[t]);
+            // unique ranks (ties in any order: equal values are interchangeable for selection)
+            ArgSort.sort(sorted, order, 0, span - 1);
+            for (int r = 0; r < span; r++) {
+                rank[order[r]] = r;
             }
-            Arrays.fill(tree, 0, span + 1, 0);
+            window1.reset(span);
             for (int t = 0; t < window - 1; t++) {
-                add(tree, span, rank[t], 1);
+                window1.add(rank[t]);
             }
-            int top = Integer.highestOneBit(span);
             for (int o = 0; o < count; o++) {
-                add(tree, span, rank[o + window - 1], 1);
-                out[start + o] = sorted[kth(tree, span, top, k)];
-                add(tree, span, rank[o], -1);
+                window1.add(rank[o + window - 1]);
+                out[start + o] = sorted[window1.kth(k)];
+                window1.remove(rank[o]);
             }
         }
         return out;
+    }
+
+    /**
+     * A set of distinct ranks in {@code [0, size)}: a bit per rank, and a Fenwick tree over the
+     * 64-bit words' counts, so insertion, removal and k-th smallest cost O(log(size/64) + 6).
+     */
+    private static final class RankSet {
+        private final long[] words;
+        private final int[] tree;
+        private int nWords;
+        private int top;
+
+        RankSet(int capacity) {
+            words = new long[(capacity + 63) >>> 6];
+            tree = new int[words.length + 1];
+        }
+
+        void reset(int size) {
+            nWords = (size + 63) >>> 6;
+            java.util.Arrays.fill(words, 0, nWords, 0L);
+            java.util.Arrays.fill(tree, 0, nWords + 1, 0);
+            top = Integer.highestOneBit(nWords);
+        }
+
+        void add(int r) {
+            words[r >>> 6] |= 1L << r;
+            for (int i = (r >>> 6) + 1; i <= nWords; i += i & -i) {
+                tree[i]++;
+            }
+        }
+
+        void remove(int r) {
+            words[r >>> 6] &= ~(1L << r);
+            for (int i = (r >>> 6) + 1; i <= nWords; i += i & -i) {
+                tree[i]--;
+            }
+        }
+
+        /** The k-th smallest rank present (k is 1-based). */
+        int kth(int k) {
+            int pos = 0;
+            for (int step = top; step > 0; step >>= 1) {
+                int next = pos + step;
+                if (next <= nWords && tree[next] < k) {
+                    pos = next;
+                    k -= tree[next];
+                }
+            }
+            // word index pos holds the k-th; select its k-th set bit
+            long w = words[pos];
+            int bit = 0;
+            int c = Long.bitCount(w & 0xFFFFFFFFL);
+            if (k > c) {
+                k -= c;
+                w >>>= 32;
+                bit += 32;
+            }
+            c = Long.bitCount(w & 0xFFFFL);
+            if (k > c) {
+                k -= c;
+                w >>>= 16;
+                bit += 16;
+            }
+            c = Long.bitCount(w & 0xFFL);
+            if (k > c) {
+                k -= c;
+                w >>>= 8;
+                bit += 8;
+            }
+            c = Long.bitCount(w & 0xFL);
+            if (k > c) {
+                k -= c;
+                w >>>= 4;
+                bit += 4;
+            }
+            c = Long.bitCount(w & 0x3L);
+            if (k > c) {
+                k -= c;
+                w >>>= 2;
+                bit += 2;
+            }
+            if (k > (int) (w & 1L)) {
+                bit += 1;
+            }
+            return (pos << 6) + bit;
+        }
     }
 
     /** Index into {@code [0, n)} of position {@code j} under half-sample symmetric extension. */
@@ -107,38 +192,5 @@ public final class Baseline {
             m += period;
         }
         return m < n ? m : period - 1 - m;
-    }
-
-    private static int lowerBound(double[] a, int len, double v) {
-        int lo = 0;
-        int hi = len;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Double.compare(a[mid], v) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static void add(int[] tree, int size, int index, int delta) {
-        for (int i = index + 1; i <= size; i += i & -i) {
-            tree[i] += delta;
-        }
-    }
-
-    /** 0-based slot holding the k-th smallest counted element. */
-    private static int kth(int[] tree, int size, int top, int k) {
-        int pos = 0;
-        for (int step = top; step > 0; step >>= 1) {
-            int next = pos + step;
-            if (next <= size && tree[next] < k) {
-                pos = next;
-                k -= tree[next];
-            }
-        }
-        return pos;
     }
 }
