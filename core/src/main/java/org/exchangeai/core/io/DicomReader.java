@@ -192,9 +192,8 @@ public final class DicomReader implements EcgFormat {
                     b.warning(g.describe() + " (" + g.samples() + " samples) is not read: only the rhythm and median-beat groups are");
                 }
             }
-            Decoded medianBeat = null;
             if (median != null) {
-                medianBeat = decode(median);
+                Decoded medianBeat = decode(median);
                 Ecg.Builder mb = builder(medianBeat);
                 medianBeat.warnings().forEach(mb::warning);
                 mb.source(SourceInfo.of(file, FORMAT, units(medianBeat), medianBeat.fs()));
