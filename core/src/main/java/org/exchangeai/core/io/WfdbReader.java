@@ -121,7 +121,6 @@ public final class WfdbReader implements EcgFormat {
      * The signal files, segment headers and annotation files of the record, so that a folder
      * scan reads them only through this header. Files that do not exist are not listed.
      */
-    @Override
     /**
      * The {@code .hea} beside a {@code .dat} or {@code .mat} file when that header names the file as a
      * signal file, else {@code null}.
@@ -151,6 +150,7 @@ public final class WfdbReader implements EcgFormat {
         return null;
     }
 
+    @Override
     public List<Path> companions(Path file) {
         Set<Path> out = new LinkedHashSet<>();
         try {
