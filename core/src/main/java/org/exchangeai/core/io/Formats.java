@@ -20,8 +20,15 @@ public final class Formats {
 
     /** Most specific first: formats with magic bytes before those recognised by shape. */
     private static final List<EcgFormat> FORMATS = List.of(
+            new DicomReader(),
+            new IshneReader(),
+            new ScpEcgReader(),
+            new EdfReader(),
             new NpyReader(),
             new MatReader(),
+            new MuseXmlReader(),
+            new Hl7AecgReader(),
+            new PhilipsXmlReader(),
             new WfdbReader(),
             new CsvReader()
     );
@@ -87,8 +94,14 @@ public final class Formats {
         return out;
     }
 
-    /** Reads one scanned entry; a failure becomes an error result. */
+    /**
+     * Reads one scanned entry: one result, or one per recording inside a ZIP archive
+     * (named {@code archive.zip!/entry}); a failure becomes an error result.
+     */
     public static List<ReadResult> readEntry(Scan.Entry entry, ReadOptions options) {
+        if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {
+            return Archives.readAll(entry.file(), entry.name(), options);
+        }
         try {
             return List.of(new ReadResult(entry.name(), entry.file(), read(entry.file(), options), null));
         } catch (EcgReadException e) {
