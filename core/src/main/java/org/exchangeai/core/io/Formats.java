@@ -23,7 +23,9 @@ public final class Formats {
             new EdfReader(),
             new NpyReader(),
             new MatReader(),
-            new CsvReader()
+            new StripDataXmlReader(),
+            new CsvReader(),
+            new RawDatReader()
     );
 
     private Formats() {
