@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ServeCommand.class,
                 InspectCommand.class,
+                PredictCommand.class,
+                EvaluateCommand.class,
+                ModelsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -192,9 +192,8 @@ public final class DicomReader implements EcgFormat {
                     b.warning(g.describe() + " (" + g.samples() + " samples) is not read: only the rhythm and median-beat groups are");
                 }
             }
-            Decoded medianBeat = null;
             if (median != null) {
-                medianBeat = decode(median);
+                Decoded medianBeat = decode(median);
                 Ecg.Builder mb = builder(medianBeat);
                 medianBeat.warnings().forEach(mb::warning);
                 mb.source(SourceInfo.of(file, FORMAT, units(medianBeat), medianBeat.fs()));
@@ -479,6 +478,7 @@ public final class DicomReader implements EcgFormat {
 
         private void annotations(Ecg.Builder b, Map<String, String> properties) throws EcgReadException {
             int points = 0;
+            List<String> notMeasured = new ArrayList<>();
             for (DicomDataset a : ds.sequence(WAVEFORM_ANNOTATIONS)) {
                 String text = a.string(UNFORMATTED_TEXT);
                 if (text != null && !text.isEmpty()) {
@@ -501,8 +501,14 @@ public final class DicomReader implements EcgFormat {
                     if (refs.length >= 2 && refs[1] != 0) {
                         lead = referencedLead(refs[0], refs[1]);
                     }
-                    b.measurements(List.of(measurement(meaning == null ? "value" : meaning, values.get(0),
-                            unit == null ? "" : unit, lead)));
+                    Measurement m = measurement(meaning == null ? "value" : meaning, values.get(0),
+                            unit == null ? "" : unit, lead);
+                    if (m.value() <= 0 && (m.unit().equals("ms") || m.unit().equals("bpm"))) {
+                        // devices write 0 for an interval or rate they could not measure
+                        notMeasured.add(m.name());
+                    } else {
+                        b.measurements(List.of(m));
+                    }
                 } else if (a.contains(CONCEPT_CODE)) {
                     DicomDataset code = a.firstItem(CONCEPT_CODE);
                     String meaning = code == null ? null : code.string(CODE_MEANING);
@@ -515,6 +521,9 @@ public final class DicomReader implements EcgFormat {
             }
             if (points > 0) {
                 properties.put("fiducialAnnotationsNotImported", String.valueOf(points));
+            }
+            if (!notMeasured.isEmpty()) {
+                properties.put("measurementsStatedAsZero", String.join(",", notMeasured));
             }
         }
 

@@ -97,8 +97,8 @@ public final class Formats {
     }
 
     /**
-     * Reads one scanned entry; a failure becomes an error result. A ZIP archive gives one result
-     * per recording inside it ({@link Archives#readAll}).
+     * Reads one scanned entry: one result, or one per recording inside a ZIP archive
+     * (named {@code archive.zip!/entry}); a failure becomes an error result.
      */
     public static List<ReadResult> readEntry(Scan.Entry entry, ReadOptions options) {
         if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {

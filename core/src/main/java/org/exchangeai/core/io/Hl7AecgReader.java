@@ -134,7 +134,7 @@ public final class Hl7AecgReader implements EcgFormat {
         props.put("annotation_sets", String.valueOf(main.annotationSets));
 
         Ecg.Builder b = main.builder();
-        b.source(new SourceInfo(name, NAME, main.units, null, null, main.fs, List.of(), device(rhythm),
+        b.source(main.source(name, b.build(), device(rhythm),
                 main.startTime != null ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(main.startTime) : null, props));
         b.annotations(main.annotations);
         main.statements.forEach(b::statement);
@@ -148,8 +148,7 @@ public final class Hl7AecgReader implements EcgFormat {
         b.measurements(new ArrayList<>(measurements.values()));
         if (beat != null) {
             Ecg.Builder bb = beat.builder();
-            bb.source(new SourceInfo(name, NAME, beat.units, null, null, beat.fs, List.of(), null, null,
-                    Map.of("series", "REPRESENTATIVE_BEAT")));
+            bb.source(beat.source(name, bb.build(), null, null, Map.of("series", "REPRESENTATIVE_BEAT")));
             bb.annotations(beat.annotations);
             Map<String, Measurement> bm = new LinkedHashMap<>(beat.globalMeasurements);
             beat.medianBeatMeasurements().forEach(bm::putIfAbsent);
@@ -171,6 +170,8 @@ public final class Hl7AecgReader implements EcgFormat {
         LocalDateTime startTime;
         double relativeHead;
         final Map<String, float[]> leads = new LinkedHashMap<>();
+        /** Per lead: origin and scale in mV, the one conversion from digits. */
+        final Map<String, double[]> scaling = new LinkedHashMap<>();
         final List<Annotation> annotations = new ArrayList<>();
         final List<String> statements = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
@@ -184,6 +185,23 @@ public final class Hl7AecgReader implements EcgFormat {
             Ecg.Builder b = Ecg.builder(fs);
             leads.forEach(b::lead);
             return b;
+        }
+
+        /** Digits per unit of {@link #units} and the digit of 0, per lead in the order of {@code ecg}. */
+        SourceInfo source(String file, Ecg ecg, String device, String time, Map<String, String> props) {
+            double mvPerUnit = Units.millivoltsPer(units);
+            double[] gains = new double[ecg.leadCount()];
+            double[] baselines = new double[ecg.leadCount()];
+            for (int i = 0; i < gains.length; i++) {
+                double[] os = scaling.get(ecg.leads().get(i));
+                if (os == null) {
+                    // a derived limb lead: computed in mV, shown with the scale of the first stored lead
+                    os = new double[] {0, scaling.values().iterator().next()[1]};
+                }
+                gains[i] = mvPerUnit / os[1];
+                baselines[i] = -os[0] / os[1];
+            }
+            return new SourceInfo(file, NAME, units, gains, baselines, fs, List.of(), device, time, props);
         }
 
         Map<String, Measurement> medianBeatMeasurements() {
@@ -233,7 +251,7 @@ public final class Hl7AecgReader implements EcgFormat {
                 if (s.leads.containsKey(lead)) {
                     throw new EcgReadException(file, where + ": lead " + lead + " appears twice");
                 }
-                float[] mv = leadValues(file, where + " lead " + lead, value, s);
+                float[] mv = leadValues(file, where + " lead " + lead, lead, value, s);
                 if (s.length >= 0 && mv.length != s.length) {
                     throw new EcgReadException(file, where + ": lead " + lead + " has " + mv.length
                             + " samples, the leads before it have " + s.length);
@@ -290,7 +308,8 @@ public final class Hl7AecgReader implements EcgFormat {
         }
     }
 
-    private static float[] leadValues(String file, String what, Element value, Series s) throws EcgReadException {
+    private static float[] leadValues(String file, String what, String lead, Element value, Series s)
+            throws EcgReadException {
         if (value == null) {
             throw new EcgReadException(file, what + " has no <value>");
         }
@@ -316,9 +335,13 @@ public final class Hl7AecgReader implements EcgFormat {
             }
             originMv = VendorXml.number(file, what + " origin", VendorXml.attr(origin, "value")) * Units.millivoltsPer(originUnit);
         }
+        if (!(scaleMv != 0)) {
+            throw new EcgReadException(file, what + ": scale must not be zero");
+        }
         if (s.units == null) {
             s.units = scaleUnit;
         }
+        s.scaling.put(lead, new double[] {originMv, scaleMv});
         Element digits = VendorXml.child(value, "digits");
         String text = digits == null ? null : digits.getTextContent();
         if (text == null || text.isBlank()) {

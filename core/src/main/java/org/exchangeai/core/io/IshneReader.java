@@ -87,6 +87,29 @@ public final class IshneReader implements EcgFormat {
         return true;
     }
 
+    /**
+     * The ISHNE annotation file beside the recording ({@code name.ann}), so that a folder scan does not
+     * report it as an unreadable recording; its beat labels are not read (a warning says so).
+     */
+    @Override
+    public List<Path> companions(Path file) {
+        Path ann = annotationFile(file);
+        return ann == null ? List.of() : List.of(ann);
+    }
+
+    private static Path annotationFile(Path file) {
+        String fileName = file.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        String base = dot > 0 ? fileName.substring(0, dot) : fileName;
+        for (String ext : List.of(".ann", ".ANN")) {
+            Path candidate = file.resolveSibling(base + ext);
+            if (!candidate.equals(file) && Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
     /** CRC-16/CCITT as the standard uses it: polynomial 0x1021, initial value 0xFFFF, MSB first, no final XOR. */
     static int crc(byte[] data, int from, int to) {
         int crc = 0xFFFF;
@@ -244,6 +267,10 @@ public final class IshneReader implements EcgFormat {
             b.lead(names[i], mv[i]);
         }
         warnings.forEach(b::warning);
+        Path ann = annotationFile(Path.of(name));
+        if (ann != null) {
+            b.warning("the annotation file " + ann.getFileName() + " beside it is not read");
+        }
         int version = h.getShort(FILE_VERSION);
         properties.put("fileVersion", String.valueOf(version));
         int pacemaker = h.getShort(PACEMAKER);

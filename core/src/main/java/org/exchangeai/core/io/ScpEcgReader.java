@@ -136,94 +136,22 @@ public final class ScpEcgReader implements EcgFormat {
         Section s3 = require(sections, 3, "lead definitions");
         Section s6 = require(sections, 6, "rhythm data");
 
-        Section s0 = sections.get(0);
-        int protocol = s0.protocol();
-        ScpHuffman huffman = sections.containsKey(2)
-                ? parseHuffman(sections.get(2), b) : null;
+        int protocol = sections.get(0).protocol();
+        ScpHuffman huffman = sections.containsKey(2) ? parseHuffman(sections.get(2), b) : null;
 
-        // section 3: lead definitions
-        int from3 = s3.dataFrom();
-        if (s3.dataLength() < 2) {
-            throw new IllegalArgumentException("section 3 is too short to hold the lead count");
-        }
-        int leadCount = ScpBytes.u8(b, from3);
-        int flags = ScpBytes.u8(b, from3 + 1);
-        if (leadCount == 0) {
-            throw new IllegalArgumentException("section 3 declares no leads");
-        }
-        if (2 + 9L * leadCount > s3.dataLength()) {
-            throw new IllegalArgumentException("section 3 declares " + leadCount + " leads, but its "
-                    + s3.dataLength() + " data bytes hold at most " + (s3.dataLength() - 2) / 9 + " lead definitions");
-        }
+        LeadTable table = leadTable(b, s3);
+        LeadDef[] leads = table.leads();
+        List<String> names = table.names();
+        int leadCount = leads.length;
+        int flags = table.flags();
         boolean referenceBeatSubtracted = (flags & 1) != 0;
-        LeadDef[] leads = new LeadDef[leadCount];
-        List<String> names = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < leadCount; i++) {
-            int p = from3 + 2 + 9 * i;
-            long first = ScpBytes.u32(b, p);
-            long last = ScpBytes.u32(b, p + 4);
-            int code = ScpBytes.u8(b, p + 8);
-            String leadName = ScpLeads.name(code);
-            if (!seen.add(leadName)) {
-                leadName = leadName + " #" + (i + 1);
-                seen.add(leadName);
-            }
-            names.add(leadName);
-            if (first < 1 || last < first) {
-                throw new IllegalArgumentException("section 3 gives lead " + leadName + " the sample range "
-                        + first + "–" + last);
-            }
-            leads[i] = new LeadDef(first, last, code);
-        }
-        for (int i = 1; i < leadCount; i++) {
-            if (leads[i].first() != leads[0].first() || leads[i].last() != leads[0].last()) {
-                throw new IllegalArgumentException("leads cover different sample ranges (" + names.get(0) + ": "
-                        + leads[0].first() + "–" + leads[0].last() + ", " + names.get(i) + ": " + leads[i].first()
-                        + "–" + leads[i].last() + "); sequentially recorded leads are not supported");
-            }
-        }
         long declared = leads[0].samples();
-        if (declared * leadCount > MAX_TOTAL_SAMPLES) {
-            throw new IllegalArgumentException("section 3 declares " + declared + " samples for each of " + leadCount
-                    + " leads, beyond the reader's limit of " + MAX_TOTAL_SAMPLES + " samples");
-        }
-
-        // section 4: QRS locations
+        QrsLocations locations = sections.containsKey(4)
+                ? qrsLocations(b, sections.get(4), protocol) : QrsLocations.NONE;
         Section s4 = sections.get(4);
-        int beatLengthMs = 0;
-        int beatFiducial = 0;
-        List<ScpSignal.Qrs> qrs = List.of();
-        if (s4 != null) {
-            int p = s4.dataFrom();
-            if (s4.dataLength() < 6) {
-                throw new IllegalArgumentException("section 4 is too short (" + s4.dataLength() + " data bytes)");
-            }
-            beatLengthMs = ScpBytes.u16(b, p);
-            beatFiducial = ScpBytes.u16(b, p + 2);
-            int n = ScpBytes.u16(b, p + 4);
-            if (6 + 14L * n > s4.dataLength()) {
-                throw new IllegalArgumentException("section 4 declares " + n + " QRS complexes, but its "
-                        + s4.dataLength() + " data bytes hold at most " + (s4.dataLength() - 6) / 14);
-            }
-            // version 1.0/1.1 files have no protected-zone fields; their subtraction zones serve instead
-            boolean protectedZones = 6 + 22L * n <= s4.dataLength() && protocol != 10 && protocol != 11;
-            List<ScpSignal.Qrs> list = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int q = p + 6 + 14 * i;
-                long sb = ScpBytes.u32(b, q + 2);
-                long se = ScpBytes.u32(b, q + 10);
-                long qb = sb;
-                long qe = se;
-                if (protectedZones) {
-                    int z = p + 6 + 14 * n + 8 * i;
-                    qb = ScpBytes.u32(b, z);
-                    qe = ScpBytes.u32(b, z + 4);
-                }
-                list.add(new ScpSignal.Qrs(ScpBytes.u16(b, q), sb, ScpBytes.u32(b, q + 6), se, qb, qe));
-            }
-            qrs = List.copyOf(list);
-        }
+        int beatLengthMs = locations.beatLengthMs();
+        int beatFiducial = locations.beatFiducial();
+        List<ScpSignal.Qrs> qrs = locations.qrs();
 
         // section 6: rhythm
         Encoded rhythm = encoded(b, s6, leadCount, names);
@@ -367,6 +295,93 @@ public final class ScpEcgReader implements EcgFormat {
         Arrays.fill(gains, 1e6 / rhythm.avmNv());
         return ecg.toBuilder().source(new SourceInfo(name, NAME, "mV", gains, new double[ecg.leadCount()], fs,
                 meta.notes(), meta.device(), meta.acquisitionTime(), props)).build();
+    }
+
+    /** Section 3: the leads, their names (made unique) and the flags byte. */
+    record LeadTable(LeadDef[] leads, List<String> names, int flags) {
+    }
+
+    /** Section 4: reference beat length (ms) and fiducial (1-based sample), and the QRS complexes. */
+    record QrsLocations(int beatLengthMs, int beatFiducial, List<ScpSignal.Qrs> qrs) {
+        static final QrsLocations NONE = new QrsLocations(0, 0, List.of());
+    }
+
+    private static LeadTable leadTable(byte[] b, Section s3) {
+        int from3 = s3.dataFrom();
+        if (s3.dataLength() < 2) {
+            throw new IllegalArgumentException("section 3 is too short to hold the lead count");
+        }
+        int leadCount = ScpBytes.u8(b, from3);
+        int flags = ScpBytes.u8(b, from3 + 1);
+        if (leadCount == 0) {
+            throw new IllegalArgumentException("section 3 declares no leads");
+        }
+        if (2 + 9L * leadCount > s3.dataLength()) {
+            throw new IllegalArgumentException("section 3 declares " + leadCount + " leads, but its "
+                    + s3.dataLength() + " data bytes hold at most " + (s3.dataLength() - 2) / 9 + " lead definitions");
+        }
+        LeadDef[] leads = new LeadDef[leadCount];
+        List<String> names = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < leadCount; i++) {
+            int p = from3 + 2 + 9 * i;
+            long first = ScpBytes.u32(b, p);
+            long last = ScpBytes.u32(b, p + 4);
+            int code = ScpBytes.u8(b, p + 8);
+            String leadName = ScpLeads.name(code);
+            if (!seen.add(leadName)) {
+                leadName = leadName + " #" + (i + 1);
+                seen.add(leadName);
+            }
+            names.add(leadName);
+            if (first < 1 || last < first) {
+                throw new IllegalArgumentException("section 3 gives lead " + leadName + " the sample range "
+                        + first + "–" + last);
+            }
+            leads[i] = new LeadDef(first, last, code);
+        }
+        for (int i = 1; i < leadCount; i++) {
+            if (leads[i].first() != leads[0].first() || leads[i].last() != leads[0].last()) {
+                throw new IllegalArgumentException("leads cover different sample ranges (" + names.get(0) + ": "
+                        + leads[0].first() + "–" + leads[0].last() + ", " + names.get(i) + ": " + leads[i].first()
+                        + "–" + leads[i].last() + "); sequentially recorded leads are not supported");
+            }
+        }
+        long declared = leads[0].samples();
+        if (declared * leadCount > MAX_TOTAL_SAMPLES) {
+            throw new IllegalArgumentException("section 3 declares " + declared + " samples for each of " + leadCount
+                    + " leads, beyond the reader's limit of " + MAX_TOTAL_SAMPLES + " samples");
+        }
+        return new LeadTable(leads, List.copyOf(names), flags);
+    }
+
+    private static QrsLocations qrsLocations(byte[] b, Section s4, int protocol) {
+        int p = s4.dataFrom();
+        if (s4.dataLength() < 6) {
+            throw new IllegalArgumentException("section 4 is too short (" + s4.dataLength() + " data bytes)");
+        }
+        int n = ScpBytes.u16(b, p + 4);
+        if (6 + 14L * n > s4.dataLength()) {
+            throw new IllegalArgumentException("section 4 declares " + n + " QRS complexes, but its "
+                    + s4.dataLength() + " data bytes hold at most " + (s4.dataLength() - 6) / 14);
+        }
+        // version 1.0/1.1 files have no protected-zone fields; their subtraction zones serve instead
+        boolean protectedZones = 6 + 22L * n <= s4.dataLength() && protocol != 10 && protocol != 11;
+        List<ScpSignal.Qrs> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int q = p + 6 + 14 * i;
+            long sb = ScpBytes.u32(b, q + 2);
+            long se = ScpBytes.u32(b, q + 10);
+            long qb = sb;
+            long qe = se;
+            if (protectedZones) {
+                int z = p + 6 + 14 * n + 8 * i;
+                qb = ScpBytes.u32(b, z);
+                qe = ScpBytes.u32(b, z + 4);
+            }
+            list.add(new ScpSignal.Qrs(ScpBytes.u16(b, q), sb, ScpBytes.u32(b, q + 6), se, qb, qe));
+        }
+        return new QrsLocations(ScpBytes.u16(b, p), ScpBytes.u16(b, p + 2), List.copyOf(list));
     }
 
     private static float[] toMillivolts(double[] nanovolts) {

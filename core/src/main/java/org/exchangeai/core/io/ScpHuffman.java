@@ -7,7 +7,8 @@ import java.util.List;
  * SCP-ECG Huffman tables (section 2) and the decoding of one lead's bit stream.
  *
  * <p>A table is a list of code structures: prefix bits, bits of the entire code, table mode switch
- * (1 = this code stands for a value, 0 = switch to the table numbered by the base value), base value
+ * (1 = this code stands for a value, 0 = switch to the table numbered by the base value, counting
+ * from 1; every lead starts in table 1), base value
  * and base code. Per EN 1064 the base code is stored with its first bit in the least significant
  * position; codes are read from the data most significant bit first. When the entire code is longer
  * than the prefix, the remaining bits hold the value itself as a two's-complement number. The

@@ -147,8 +147,9 @@ final class VendorXml {
                 return new String(head, 0, head.length & ~1, StandardCharsets.UTF_16LE);
             }
         }
+        int skip = head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF ? 3 : 0;
         // tag names are ASCII; every ASCII-compatible encoding reads the same here
-        return new String(head, StandardCharsets.ISO_8859_1);
+        return new String(head, skip, head.length - skip, StandardCharsets.ISO_8859_1);
     }
 
     private static int skipPast(String text, int from, String end) {

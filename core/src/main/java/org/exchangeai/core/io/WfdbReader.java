@@ -70,6 +70,9 @@ public final class WfdbReader implements EcgFormat {
         if (head == null || head.length == 0) {
             return false;
         }
+        if (headerOfSignalFile(file) != null) {
+            return true;
+        }
         for (byte b : head) {
             int c = b & 0xff;
             if (c == 0 || (c < 32 && c != 9 && c != 10 && c != 13)) {
@@ -118,6 +121,35 @@ public final class WfdbReader implements EcgFormat {
      * The signal files, segment headers and annotation files of the record, so that a folder
      * scan reads them only through this header. Files that do not exist are not listed.
      */
+    /**
+     * The {@code .hea} beside a {@code .dat} or {@code .mat} file when that header names the file as a
+     * signal file, else {@code null}.
+     */
+    static Path headerOfSignalFile(Path file) {
+        String fileName = file.getFileName().toString();
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        if (!(lower.endsWith(".dat") || lower.endsWith(".mat"))) {
+            return null;
+        }
+        Path hea = parent(file).resolve(fileName.substring(0, fileName.length() - 4) + ".hea");
+        if (!java.nio.file.Files.isRegularFile(hea)) {
+            return null;
+        }
+        try {
+            Set<Path> files = new LinkedHashSet<>();
+            new WfdbReader().collectFiles(parent(hea), parseHeader(hea), hea.toString(), files, 0);
+            Path self = file.toAbsolutePath().normalize();
+            for (Path f : files) {
+                if (f.toAbsolutePath().normalize().equals(self)) {
+                    return hea;
+                }
+            }
+        } catch (EcgReadException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
     @Override
     public List<Path> companions(Path file) {
         Set<Path> out = new LinkedHashSet<>();
@@ -188,6 +220,11 @@ public final class WfdbReader implements EcgFormat {
 
     @Override
     public Ecg read(Path file, ReadOptions options) throws EcgReadException {
+        Path header = headerOfSignalFile(file);
+        if (header != null) {
+            // a signal file named directly (as label tables often do) is read through its header
+            return read(header, options);
+        }
         String name = file.toString();
         Header h = parseHeader(file);
         Path dir = parent(file);

@@ -69,6 +69,11 @@ class Hl7AecgReaderTest {
         assertEquals(-0.0375f, ecg.get(ecg.indexOf("V6"), 4999), 1e-7f);
         assertEquals(Hl7AecgReader.NAME, ecg.source().format());
         assertEquals("uV", ecg.source().units());
+        // scale 2.5 µV per digit, origin 0 → 0.4 digits per µV, digit 0 at 0 µV, for every lead
+        for (int i = 0; i < 12; i++) {
+            assertEquals(0.4, ecg.source().gains()[i], 1e-12);
+            assertEquals(0.0, ecg.source().baselines()[i], 1e-12);
+        }
         assertEquals("2002-11-22T09:10:00", ecg.source().acquisitionTime());
         assertEquals("Mortara Instrument, Inc. ELI250 (software 5.3)", ecg.source().device());
         assertEquals("150", ecg.source().properties().get("lowpass_hz"));

@@ -253,6 +253,17 @@ class IshneReaderTest {
     }
 
     @Test
+    void annotationFileBesideItIsClaimedNotRead() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("holter"));
+        Files.write(dir.resolve("rec.ecg"), built);
+        Files.write(dir.resolve("rec.ann"), "ANN  1.0".getBytes(StandardCharsets.US_ASCII));
+        List<ReadResult> results = Formats.readAll(List.of(dir), ReadOptions.DEFAULT);
+        assertEquals(1, results.size(), results.toString());
+        assertTrue(results.get(0).ok());
+        assertTrue(results.get(0).ecg().warnings().contains("the annotation file rec.ann beside it is not read"));
+    }
+
+    @Test
     void subjectFieldsNeverReachTheRecording() throws Exception {
         byte[] copy = built.clone();
         byte[] last = "DOEPATIENT".getBytes(StandardCharsets.US_ASCII);

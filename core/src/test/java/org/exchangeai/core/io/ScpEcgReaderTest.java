@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.exchangeai.core.TestData;
@@ -149,6 +150,38 @@ class ScpEcgReaderTest {
         ScpSignal.undoDifferences(v, 2);
         assertArrayEquals(new long[] {13, 14, 15, 14, 16, 18, 19, 20, 22, 22, 23, 23, 23, 22, 22, 20, 17, 15, 12, 8,
             6, 3, 1, 0, -2, -2, -3, -3}, v);
+    }
+
+    /** Detection is by content: of all shared data files only the two SCP records are taken. */
+    @Test
+    void noOtherSharedFileIsDetectedAsScp() throws Exception {
+        ScpEcgReader reader = new ScpEcgReader();
+        List<String> detected;
+        try (var walk = Files.walk(TestData.shared().resolve("data"))) {
+            detected = walk.filter(Files::isRegularFile).filter(p -> {
+                try {
+                    return reader.detect(p, Formats.head(p));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("0000050.ECG.scp", "Example.scp"), detected);
+        // without the SCPECG mark (as in version 1.x) and without the extension, the record CRC decides
+        byte[] b = Files.readAllBytes(TestData.data("scp/Example.scp"));
+        Arrays.fill(b, 16, 22, (byte) 0);
+        ScpTestWriter.fixCrcs(b);
+        Path renamed = Files.createTempFile("scp-without-mark", ".bin");
+        try {
+            Files.write(renamed, b);
+            assertTrue(reader.detect(renamed, Formats.head(renamed)), "found by content, not by name");
+            assertEquals(5000, read(renamed).length());
+            b[100] ^= 1;
+            Files.write(renamed, b);
+            assertFalse(reader.detect(renamed, Formats.head(renamed)), "no mark, no name, bad CRC");
+        } finally {
+            Files.delete(renamed);
+        }
     }
 
     static Map<String, Double> measurements(Ecg ecg) {
