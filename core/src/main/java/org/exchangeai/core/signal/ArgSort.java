@@ -1,6 +1,9 @@
 package org.exchangeai.core.signal;
 
-/** Sorts primitive double keys together with an int payload (no boxing), by {@link Double#compare}. */
+/**
+ * Sorts primitive double keys together with an int payload (no boxing). Keys must not be NaN;
+ * {@code -0.0} and {@code 0.0} count as equal.
+ */
 final class ArgSort {
 
     private static final int INSERTION = 24;
@@ -12,23 +15,23 @@ final class ArgSort {
     static void sort(double[] keys, int[] payload, int lo, int hi) {
         while (hi - lo >= INSERTION) {
             int mid = (lo + hi) >>> 1;
-            if (Double.compare(keys[mid], keys[lo]) < 0) {
+            if (keys[mid] < keys[lo]) {
                 swap(keys, payload, mid, lo);
             }
-            if (Double.compare(keys[hi], keys[lo]) < 0) {
+            if (keys[hi] < keys[lo]) {
                 swap(keys, payload, hi, lo);
             }
-            if (Double.compare(keys[hi], keys[mid]) < 0) {
+            if (keys[hi] < keys[mid]) {
                 swap(keys, payload, hi, mid);
             }
             double pivot = keys[mid];
             int i = lo;
             int j = hi;
             while (i <= j) {
-                while (Double.compare(keys[i], pivot) < 0) {
+                while (keys[i] < pivot) {
                     i++;
                 }
-                while (Double.compare(keys[j], pivot) > 0) {
+                while (keys[j] > pivot) {
                     j--;
                 }
                 if (i <= j) {
@@ -50,7 +53,7 @@ final class ArgSort {
             double k = keys[a];
             int p = payload[a];
             int b = a - 1;
-            while (b >= lo && Double.compare(keys[b], k) > 0) {
+            while (b >= lo && keys[b] > k) {
                 keys[b + 1] = keys[b];
                 payload[b + 1] = payload[b];
                 b--;

@@ -70,6 +70,12 @@ class BaselineTest {
     }
 
     @Test
+    void nanIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Baseline.movingMedian(new double[] {1, Double.NaN, 3}, 3));
+    }
+
+    @Test
     void windowForRate() {
         assertEquals(201, Baseline.windowFor(100));
         assertEquals(1001, Baseline.windowFor(500));
