@@ -7,7 +7,12 @@ import java.util.List;
 final class Matching {
 
     /** Matched pairs and counts; {@code errors} are detected − reference, in samples. */
-    record Result(int truePositives, int falseNegatives, int falsePositives, List<Integer> errors) {
+    record Result(int truePositives, int falseNegatives, long falsePositives, List<Integer> errors,
+            List<Integer> unmatched) {
+        Result(int truePositives, int falseNegatives, long falsePositives, List<Integer> errors) {
+            this(truePositives, falseNegatives, falsePositives, errors, List.of());
+        }
+
         double sensitivity() {
             return truePositives + falseNegatives == 0 ? Double.NaN
                     : 100.0 * truePositives / (truePositives + falseNegatives);
@@ -44,6 +49,12 @@ final class Matching {
                 errors.add(detected[best] - r);
             }
         }
-        return new Result(tp, reference.length - tp, detected.length - tp, errors);
+        List<Integer> unmatched = new ArrayList<>();
+        for (int k = 0; k < detected.length; k++) {
+            if (!used[k]) {
+                unmatched.add(detected[k]);
+            }
+        }
+        return new Result(tp, reference.length - tp, detected.length - tp, errors, unmatched);
     }
 }
