@@ -83,6 +83,14 @@ public final class Delineator {
      * @param rpeaks R peaks (e.g. from {@link QrsDetector#detect(float[][], double)}), ascending
      */
     public static Result delineate(float[][] leads, double fs, int[] rpeaks) {
+        return delineate(leads, fs, rpeaks, (int) Math.round(fs));
+    }
+
+    /**
+     * As {@link #delineate(float[][], double, int[])}, with the RR interval (in samples) to assume
+     * where a beat has no neighbour, e.g. for a median beat.
+     */
+    public static Result delineate(float[][] leads, double fs, int[] rpeaks, int assumedRr) {
         List<List<BeatWaves>> perLead = new ArrayList<>();
         List<List<BeatWaves>> usable = new ArrayList<>();
         int n = leads.length == 0 ? 0 : leads[0].length;
@@ -107,7 +115,7 @@ public final class Delineator {
                 }
                 perLead.add(none);
             } else {
-                List<BeatWaves> waves = delineate(lead, fs, rpeaks);
+                List<BeatWaves> waves = delineate(lead, fs, rpeaks, assumedRr);
                 perLead.add(waves);
                 usable.add(waves);
             }
@@ -177,6 +185,10 @@ public final class Delineator {
 
     /** Delineates one lead around the given R peaks; one entry per R peak. */
     public static List<BeatWaves> delineate(float[] lead, double fs, int[] rpeaks) {
+        return delineate(lead, fs, rpeaks, (int) Math.round(fs));
+    }
+
+    private static List<BeatWaves> delineate(float[] lead, double fs, int[] rpeaks, int assumedRr) {
         int shift = (int) Math.round(Math.log(fs / 250.0) / Math.log(2));
         int qrsScale = Math.max(1, 2 + shift);
         int waveScale = Math.max(1, 4 + shift);
@@ -202,7 +214,7 @@ public final class Delineator {
         for (int b = 0; b < rpeaks.length; b++) {
             int r = rpeaks[b];
             Wave qrs = qrs(x, wq, r, fs);
-            int rr = b + 1 < rpeaks.length ? rpeaks[b + 1] - r : b > 0 ? r - rpeaks[b - 1] : (int) fs;
+            int rr = b + 1 < rpeaks.length ? rpeaks[b + 1] - r : b > 0 ? r - rpeaks[b - 1] : assumedRr;
             int prevR = b > 0 ? rpeaks[b - 1] : -1;
             Wave t = null;
             Wave p = null;
