@@ -20,6 +20,10 @@ public final class Formats {
 
     /** Most specific first: formats with magic bytes before those recognised by shape. */
     private static final List<EcgFormat> FORMATS = List.of(
+            new NpyReader(),
+            new MatReader(),
+            new WfdbReader(),
+            new CsvReader()
     );
 
     private Formats() {
