@@ -10,10 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.exchangeai.core.TestData;
+import org.exchangeai.core.ecg.Annotation;
+import org.exchangeai.core.ecg.Ecg;
+import org.exchangeai.core.io.EcgReadException;
+import org.exchangeai.core.io.Formats;
+import org.exchangeai.core.io.ReadOptions;
 
 /**
  * Delineation against the per-lead expert annotations of the 60 LUDB records in
- * {@code ../shared/data/ludb/data}: R peaks from the multi-lead {@link QrsDetector}, waves from
+ * {@code ../shared/data/ludb/data} (signals and annotation files read with the project's WFDB reader): R peaks from the multi-lead {@link QrsDetector}, waves from
  * {@link Delineator}, each lead scored against its own annotation file within the annotated span
  * (first to last annotation of that lead), 150 ms tolerance, one-to-one matching per point. A
  * detection just outside the span may match a reference inside it; unmatched detections count as
@@ -22,7 +27,7 @@ import org.exchangeai.core.TestData;
 public final class DelineationValidation {
 
     static final String[] WAVES = {"P", "QRS", "T"};
-    static final char[] SYMBOLS = {'p', 'N', 't'};
+    static final String[] SYMBOLS = {"p", "N", "t"};
     static final String[] POINTS = {"onset", "offset"};
 
     /** Counts and errors of one point (e.g. QRS onset) pooled over some leads. */
@@ -63,11 +68,11 @@ public final class DelineationValidation {
     double fs = 500;
     int records;
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, EcgReadException {
         System.out.println(run().report());
     }
 
-    static DelineationValidation run() throws IOException {
+    static DelineationValidation run() throws IOException, EcgReadException {
         DelineationValidation v = new DelineationValidation();
         Path dir = TestData.data("ludb/data");
         List<Path> headers;
@@ -80,17 +85,17 @@ public final class DelineationValidation {
         return v;
     }
 
-    private void score(Path hea) throws IOException {
-        TemporaryWfdb.Record rec = TemporaryWfdb.read(hea);
-        fs = rec.fs();
+    private void score(Path hea) throws EcgReadException {
+        Ecg ecg = Formats.read(hea, ReadOptions.DEFAULT);
+        fs = ecg.fs();
         records++;
-        int[] r = QrsDetector.detect(rec.mv(), rec.fs());
-        Delineator.Result result = Delineator.delineate(rec.mv(), rec.fs(), r);
-        String base = hea.getFileName().toString().replace(".hea", "");
+        float[][] samples = ecg.samples();
+        int[] r = QrsDetector.detect(samples, fs);
+        Delineator.Result result = Delineator.delineate(samples, fs, r);
         int tolerance = (int) Math.round(0.150 * fs);
-        for (int l = 0; l < rec.leads().size(); l++) {
-            String lead = rec.leads().get(l);
-            List<TemporaryWfdb.Ann> ann = TemporaryWfdb.annotations(hea.resolveSibling(base + "." + lead));
+        for (int l = 0; l < ecg.leadCount(); l++) {
+            String lead = ecg.leads().get(l);
+            List<Annotation> ann = ecg.annotations().stream().filter(a -> lead.equals(a.lead())).toList();
             if (ann.isEmpty()) {
                 continue;
             }
@@ -99,10 +104,10 @@ public final class DelineationValidation {
         }
     }
 
-    private void scoreLead(List<TemporaryWfdb.Ann> ann, List<Delineator.BeatWaves> det, String prefix, String lead,
+    private void scoreLead(List<Annotation> ann, List<Delineator.BeatWaves> det, String prefix, String lead,
             int tolerance) {
-        int spanFrom = ann.get(0).sample();
-        int spanTo = ann.get(ann.size() - 1).sample();
+        int spanFrom = (int) ann.get(0).sample();
+        int spanTo = (int) ann.get(ann.size() - 1).sample();
         for (int w = 0; w < 3; w++) {
             int[][] ref = reference(ann, SYMBOLS[w]);
             final int wi = w;
@@ -126,19 +131,18 @@ public final class DelineationValidation {
     }
 
     /** Onsets and offsets of the waves marked with {@code symbol}: ( symbol ) triplets. */
-    static int[][] reference(List<TemporaryWfdb.Ann> ann, char symbol) {
-        int code = symbol == 'p' ? 24 : symbol == 't' ? 27 : 1;
+    static int[][] reference(List<Annotation> ann, String symbol) {
         List<Integer> on = new ArrayList<>();
         List<Integer> off = new ArrayList<>();
         for (int i = 0; i < ann.size(); i++) {
-            if (ann.get(i).code() != code) {
+            if (!ann.get(i).code().equals(symbol)) {
                 continue;
             }
-            if (i > 0 && ann.get(i - 1).code() == 39) {
-                on.add(ann.get(i - 1).sample());
+            if (i > 0 && ann.get(i - 1).code().equals("(")) {
+                on.add((int) ann.get(i - 1).sample());
             }
-            if (i + 1 < ann.size() && ann.get(i + 1).code() == 40) {
-                off.add(ann.get(i + 1).sample());
+            if (i + 1 < ann.size() && ann.get(i + 1).code().equals(")")) {
+                off.add((int) ann.get(i + 1).sample());
             }
         }
         return new int[][] {on.stream().mapToInt(Integer::intValue).toArray(),
@@ -171,7 +175,7 @@ public final class DelineationValidation {
             }
         }
         sb.append("\n|---|---|---|---|---|---|---|\n");
-        for (String lead : List.of("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")) {
+        for (String lead : List.of("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")) {
             sb.append("| ").append(lead).append(" |");
             for (String w : WAVES) {
                 for (String p : POINTS) {

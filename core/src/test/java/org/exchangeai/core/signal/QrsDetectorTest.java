@@ -3,26 +3,26 @@ package org.exchangeai.core.signal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Set;
 import org.exchangeai.core.TestData;
+import org.exchangeai.core.ecg.Ecg;
+import org.exchangeai.core.io.Formats;
+import org.exchangeai.core.io.ReadOptions;
+import org.exchangeai.core.io.WfdbAnnotationReader;
 import org.junit.jupiter.api.Test;
 
 /**
  * R-peak detection against the cardiologists' beat annotations of MIT-BIH record 100
- * ({@code 100.atr}, beat codes only), whole record, lead MLII, 150 ms matching tolerance.
+ * ({@code 100.atr}, beat codes only, read with the project's WFDB reader), whole record, lead MLII,
+ * 150 ms matching tolerance.
  */
 class QrsDetectorTest {
 
-    /** MIT annotation codes that mark beats (N L R a V F J A S E j / Q e n f B r ?). */
-    static final Set<Integer> BEAT_CODES = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 34, 35, 38, 25, 41, 30);
-
     @Test
     void mitBih100MeetsAccuracyTarget() throws Exception {
-        TemporaryWfdb.Record rec = TemporaryWfdb.read(TestData.data("wfdb/100.hea"));
-        int[] reference = TemporaryWfdb.annotations(TestData.data("wfdb/100.atr")).stream()
-                .filter(a -> BEAT_CODES.contains(a.code())).mapToInt(TemporaryWfdb.Ann::sample).toArray();
-        int mlii = rec.leads().indexOf("MLII");
-        int[] peaks = QrsDetector.detect(rec.mv()[mlii], rec.fs());
+        Ecg rec = Formats.read(TestData.data("wfdb/100.hea"), ReadOptions.DEFAULT);
+        int[] reference = rec.annotations().stream().filter(a -> WfdbAnnotationReader.isBeat(a.code()))
+                .mapToInt(a -> (int) a.sample()).sorted().toArray();
+        int[] peaks = QrsDetector.detect(rec.lead("MLII"), rec.fs());
         Matching.Result m = Matching.match(reference, peaks, (int) Math.round(0.150 * rec.fs()));
         String report = String.format("record 100 MLII: %d reference beats, %d detected, TP %d FN %d FP %d, "
                         + "Se %.3f %%, PPV %.3f %%", reference.length, peaks.length, m.truePositives(),
@@ -34,12 +34,9 @@ class QrsDetectorTest {
 
     @Test
     void multiLeadVoteAgreesWithSingleLead() throws Exception {
-        TemporaryWfdb.Record rec = TemporaryWfdb.read(TestData.data("wfdb/100.hea"));
+        Ecg rec = Formats.read(TestData.data("wfdb/100.hea"), ReadOptions.DEFAULT);
         int n = (int) (60 * rec.fs());
-        float[][] first = new float[2][];
-        for (int l = 0; l < 2; l++) {
-            first[l] = java.util.Arrays.copyOf(rec.mv()[l], n);
-        }
+        float[][] first = {java.util.Arrays.copyOf(rec.lead("MLII"), n), java.util.Arrays.copyOf(rec.lead("V5"), n)};
         int[] single = QrsDetector.detect(first[0], rec.fs());
         int[] voted = QrsDetector.detect(first, rec.fs());
         Matching.Result m = Matching.match(single, voted, (int) Math.round(0.05 * rec.fs()));
