@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ServeCommand.class,
                 InspectCommand.class,
+                AnalyseCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
