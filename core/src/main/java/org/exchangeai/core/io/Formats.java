@@ -20,8 +20,15 @@ public final class Formats {
 
     /** Most specific first: formats with magic bytes before those recognised by shape. */
     private static final List<EcgFormat> FORMATS = List.of(
+            new DicomReader(),
+            new IshneReader(),
+            new ScpEcgReader(),
+            new EdfReader(),
             new NpyReader(),
             new MatReader(),
+            new MuseXmlReader(),
+            new Hl7AecgReader(),
+            new PhilipsXmlReader(),
             new WfdbReader(),
             new CsvReader()
     );
@@ -82,7 +89,11 @@ public final class Formats {
     public static List<ReadResult> readAll(List<Path> inputs, ReadOptions options) {
         List<ReadResult> out = new ArrayList<>();
         for (Scan.Entry entry : scan(inputs).recordings()) {
-            out.addAll(readEntry(entry, options));
+            if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {
+                out.addAll(Archives.readAll(entry.file(), entry.name(), options));
+            } else {
+                out.addAll(readEntry(entry, options));
+            }
         }
         return out;
     }

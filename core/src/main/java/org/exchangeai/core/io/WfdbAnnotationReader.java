@@ -56,6 +56,24 @@ public final class WfdbAnnotationReader {
         return "[" + code + "]";
     }
 
+    /** The annotation code of a mnemonic ({@link #symbol} reversed), or −1 when there is none. */
+    public static int codeOf(String symbol) {
+        for (int c = 1; c < SYMBOLS.length; c++) {
+            if (symbol.equals(SYMBOLS[c])) {
+                return c;
+            }
+        }
+        if (symbol.startsWith("[") && symbol.endsWith("]")) {
+            try {
+                int c = Integer.parseInt(symbol.substring(1, symbol.length() - 1));
+                return c > 0 && c <= MAX_CODE ? c : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Reads one annotation file.
      *

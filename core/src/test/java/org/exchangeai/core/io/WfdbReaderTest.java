@@ -225,6 +225,23 @@ class WfdbReaderTest {
         assertEquals(List.of("a103l.mat"), a103);
     }
 
+    /** A folder scan reads each record once, through its header; signal and annotation files are claimed. */
+    @Test
+    void folderScansReadEachRecordOnce() throws Exception {
+        List<String> ludb = Formats.scan(List.of(TestData.data("ludb/data"))).recordings().stream()
+                .map(e -> e.file().getFileName().toString()).toList();
+        assertEquals(60, ludb.size());
+        assertTrue(ludb.stream().allMatch(n -> n.endsWith(".hea")), ludb.toString());
+        List<ReadResult> wfdb = Formats.readAll(List.of(TestData.data("wfdb")), ReadOptions.DEFAULT);
+        assertEquals(List.of("100.hea", "a103l.hea", "muse-sinus.hea", "s0010_re.hea"),
+                wfdb.stream().map(r -> r.file().getFileName().toString()).toList());
+        assertTrue(wfdb.stream().allMatch(ReadResult::ok));
+        List<String> challenge = Formats.scan(List.of(TestData.data("mat/challenge2021"))).recordings().stream()
+                .map(e -> e.file().getFileName().toString()).toList();
+        assertEquals(21, challenge.size());
+        assertTrue(challenge.stream().allMatch(n -> n.endsWith(".hea")), challenge.toString());
+    }
+
     /** A tiny reader of little-endian float64 2-D NumPy arrays (format version 1, C or Fortran order). */
     static double[][] readNpy2d(Path file) throws IOException {
         byte[] b = Files.readAllBytes(file);
