@@ -79,7 +79,7 @@ public final class Archives {
             String display = zip.getFileName().toString();
             List<Formats.Scan.Entry> recordings = new ArrayList<>();
             for (Formats.Scan.Entry e : scan.recordings()) {
-                recordings.add(new Formats.Scan.Entry(entryName(display, dir, e.file()), e.file()));
+                recordings.add(new Formats.Scan.Entry(entryName(display, dir, e.file()), e.file(), dir));
             }
             Path labels = null;
             try (var walk = Files.walk(dir)) {

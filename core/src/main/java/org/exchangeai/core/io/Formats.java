@@ -89,17 +89,19 @@ public final class Formats {
     public static List<ReadResult> readAll(List<Path> inputs, ReadOptions options) {
         List<ReadResult> out = new ArrayList<>();
         for (Scan.Entry entry : scan(inputs).recordings()) {
-            if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {
-                out.addAll(Archives.readAll(entry.file(), entry.name(), options));
-            } else {
-                out.addAll(readEntry(entry, options));
-            }
+            out.addAll(readEntry(entry, options));
         }
         return out;
     }
 
-    /** Reads one scanned entry; a failure becomes an error result. */
+    /**
+     * Reads one scanned entry: one result, or one per recording inside a ZIP archive
+     * (named {@code archive.zip!/entry}); a failure becomes an error result.
+     */
     public static List<ReadResult> readEntry(Scan.Entry entry, ReadOptions options) {
+        if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {
+            return Archives.readAll(entry.file(), entry.name(), options);
+        }
         try {
             return List.of(new ReadResult(entry.name(), entry.file(), read(entry.file(), options), null));
         } catch (EcgReadException e) {
