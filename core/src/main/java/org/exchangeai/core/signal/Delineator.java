@@ -95,18 +95,7 @@ public final class Delineator {
         List<List<BeatWaves>> usable = new ArrayList<>();
         int n = leads.length == 0 ? 0 : leads[0].length;
         double[] envelope = new double[n];
-        int qrsScale = Math.max(1, 2 + scaleShift(fs));
-        for (float[] lead : leads) {
-            if (!QrsDetector.isFlat(lead)) {
-                double[] wq = waveletTransform(toDouble(lead), qrsScale)[qrsScale - 1];
-                for (int i = 0; i < n; i++) {
-                    envelope[i] += wq[i] * wq[i];
-                }
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            envelope[i] = Math.sqrt(envelope[i]);
-        }
+        int qrsScale = qrsScale(fs);
         for (float[] lead : leads) {
             if (QrsDetector.isFlat(lead)) {
                 List<BeatWaves> none = new ArrayList<>();
@@ -115,10 +104,19 @@ public final class Delineator {
                 }
                 perLead.add(none);
             } else {
-                List<BeatWaves> waves = delineate(lead, fs, rpeaks, assumedRr);
+                double[] x = toDouble(lead);
+                double[][] w = waveletTransform(x, Math.max(qrsScale, waveScale(fs)));
+                double[] wq = w[qrsScale - 1];
+                for (int i = 0; i < n; i++) {
+                    envelope[i] += wq[i] * wq[i];
+                }
+                List<BeatWaves> waves = delineate(x, w, fs, rpeaks, assumedRr);
                 perLead.add(waves);
                 usable.add(waves);
             }
+        }
+        for (int i = 0; i < n; i++) {
+            envelope[i] = Math.sqrt(envelope[i]);
         }
         List<BeatWaves> global = combine(usable, rpeaks, fs);
         for (int b = 0; b < global.size(); b++) {
@@ -189,16 +187,23 @@ public final class Delineator {
     }
 
     private static List<BeatWaves> delineate(float[] lead, double fs, int[] rpeaks, int assumedRr) {
-        int shift = (int) Math.round(Math.log(fs / 250.0) / Math.log(2));
-        int qrsScale = Math.max(1, 2 + shift);
-        int waveScale = Math.max(1, 4 + shift);
-        double[] x = new double[lead.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = Float.isNaN(lead[i]) ? 0 : lead[i];
-        }
-        double[][] w = waveletTransform(x, Math.max(qrsScale, waveScale));
-        double[] wq = w[qrsScale - 1];
-        double[] wt = w[waveScale - 1];
+        double[] x = toDouble(lead);
+        return delineate(x, waveletTransform(x, Math.max(qrsScale(fs), waveScale(fs))), fs, rpeaks, assumedRr);
+    }
+
+    /** Martínez's scale 2² (QRS) at 250 Hz, shifted to keep its duration at {@code fs}. */
+    static int qrsScale(double fs) {
+        return Math.max(1, 2 + scaleShift(fs));
+    }
+
+    /** Martínez's scale 2⁴ (P and T) at 250 Hz, shifted to keep its duration at {@code fs}. */
+    static int waveScale(double fs) {
+        return Math.max(1, 4 + scaleShift(fs));
+    }
+
+    private static List<BeatWaves> delineate(double[] x, double[][] w, double fs, int[] rpeaks, int assumedRr) {
+        double[] wq = w[qrsScale(fs) - 1];
+        double[] wt = w[waveScale(fs) - 1];
         int n = x.length;
         double rmsT = rms(wt);
         // typical QRS slope at the P/T scale, for the P significance rule
