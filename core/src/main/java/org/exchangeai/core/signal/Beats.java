@@ -16,6 +16,23 @@ public final class Beats {
     /** Rlign's default position of the first template R peak, as a fraction of one second. */
     public static final double RLIGN_OFFSET = 0.01;
 
+    /** How Rlign maps each RR interval onto the template. */
+    public enum RlignScale {
+        /** The whole RR interval is stretched uniformly onto the template interval. */
+        LINEAR,
+        /**
+         * Heart-rate corrected (Rlign's default, used by the original platform): the QRS complex
+         * (35 ms before to 55 ms after R) is copied unchanged; QRS end to T end, T end to P onset and
+         * P onset to the next QRS are stretched separately. T end and P onset are placed from the
+         * heart rate: QT by the averaged linear QT–RR model of Malik et al. (2002), QT = 230 + 170·RR
+         * ms, less 35 ms, as a fraction of RR from the R peak; PR by Carruthers et al. (1987),
+         * PR = 176.7 − 0.351·HR ms, plus 35 ms, as a fraction of RR before the next R peak. The
+         * heart rate is the beat count over the recording's duration; the fractions are clipped to
+         * T end no later than 0.5 RR after R and P onset no earlier than 0.6 RR after R, as in Rlign.
+         */
+        HRC
+    }
+
     private Beats() {
     }
 
@@ -82,7 +99,8 @@ public final class Beats {
      * platform calls with {@code template_bpm=60}): a template places R peaks at a fixed rate,
      * the first at {@code offset · fs}, then every {@code fs · 60 / bpm} samples; the k-th RR
      * interval of the recording is stretched or compressed onto the k-th template interval
-     * ("linear" scale method), so every beat lasts the same time. Samples outside the template
+     * ("linear" scale method), so every beat lasts the same time. The original platform calls Rlign
+     * with its default "hrc" method, {@link RlignScale#HRC}. Samples outside the template
      * intervals that were filled are NaN. As in Rlign, at most as many R peaks as the template
      * holds are used. Time-normalisation uses linear interpolation (Rlign uses FFT resampling).
      *
@@ -94,6 +112,18 @@ public final class Beats {
      * @return aligned samples {@code [lead][t]}, same length as the input
      */
     public static float[][] rlign(float[][] leads, double fs, int[] rpeaks, double templateBpm, double offset) {
+        return rlign(leads, fs, rpeaks, templateBpm, offset, RlignScale.LINEAR);
+    }
+
+    /**
+     * Rlign alignment with the chosen way of mapping each RR interval ({@link RlignScale}); see
+     * {@link #rlign(float[][], double, int[], double, double)}.
+     */
+    public static float[][] rlign(float[][] leads, double fs, int[] rpeaks, double templateBpm, double offset,
+            RlignScale scale) {
+        if (scale == RlignScale.HRC) {
+            return rlignHrc(leads, fs, rpeaks, templateBpm, offset);
+        }
         int n = leads.length == 0 ? 0 : leads[0].length;
         int interval = rlignInterval(fs, templateBpm);
         int[] template = rlignTemplate(n, fs, templateBpm, offset);
@@ -119,6 +149,90 @@ public final class Beats {
         return out;
     }
 
+    private static float[][] rlignHrc(float[][] leads, double fs, int[] rpeaks, double templateBpm, double offset) {
+        int n = leads.length == 0 ? 0 : leads[0].length;
+        int interval = rlignInterval(fs, templateBpm);
+        int[] template = rlignTemplate(n, fs, templateBpm, offset);
+        float[][] out = new float[leads.length][n];
+        for (float[] row : out) {
+            Arrays.fill(row, Float.NaN);
+        }
+        int peaks = Math.min(rpeaks.length, template.length);
+        if (peaks < 2) {
+            return out;
+        }
+        // Rlign's rough rate: beats counted over the recording's duration
+        double hr = (int) (rpeaks.length * 60.0 / (n / fs));
+        int before = (int) (fs * 35 / 1000);
+        int after = (int) (fs * 55 / 1000);
+        int templateUpper = (int) (tEndFraction(templateBpm) * interval);
+        int templateLower = (int) ((1 - pOnsetFraction(templateBpm)) * interval);
+        double upper = Math.max(0, Math.min(0.5, tEndFraction(hr)));
+        double lower = Math.max(0.6, Math.min(1, 1 - pOnsetFraction(hr)));
+        for (int k = 0; k + 1 < peaks; k++) {
+            int r = rpeaks[k];
+            int next = rpeaks[k + 1];
+            int rr = next - r;
+            int srcTEnd = r + (int) (upper * rr);
+            int srcPOn = Math.min(r + (int) (lower * rr), n);
+            int dstTEnd = template[k] + templateUpper;
+            int dstPOn = Math.min(template[k] + templateLower, n);
+            // T end to P onset
+            stretch(leads, srcTEnd, srcPOn, out, dstTEnd, dstPOn);
+            // QRS end to T end
+            stretch(leads, r + after, srcTEnd, out, template[k] + after, dstTEnd);
+            // P onset to the next QRS
+            if (next - srcPOn > 10 && template[k + 1] - dstPOn > 10) {
+                stretch(leads, srcPOn, next - before, out, dstPOn, template[k + 1] - before);
+            }
+            // the QRS complex itself, unscaled
+            int from = -Math.min(before, Math.min(template[k], r));
+            for (int j = from; j < after; j++) {
+                int src = r + j;
+                int dst = template[k] + j;
+                if (src >= 0 && src < n && dst >= 0 && dst < n) {
+                    for (int l = 0; l < leads.length; l++) {
+                        out[l][dst] = leads[l][src];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Stretches {@code in[srcFrom, srcTo)} onto {@code out[dstFrom, dstTo)} by linear interpolation. */
+    private static void stretch(float[][] in, int srcFrom, int srcTo, float[][] out, int dstFrom, int dstTo) {
+        int n = in.length == 0 ? 0 : in[0].length;
+        int srcLen = srcTo - srcFrom;
+        int dstLen = dstTo - dstFrom;
+        if (srcLen <= 0 || dstLen <= 0 || srcFrom < 0 || srcTo > n || dstFrom < 0 || dstTo > n) {
+            return;
+        }
+        for (int j = 0; j < dstLen; j++) {
+            double pos = srcFrom + (double) j * srcLen / dstLen;
+            int i0 = (int) Math.floor(pos);
+            int i1 = Math.min(n - 1, i0 + 1);
+            double f = pos - i0;
+            for (int l = 0; l < in.length; l++) {
+                out[l][dstFrom + j] = (float) ((1 - f) * in[l][i0] + f * in[l][i1]);
+            }
+        }
+    }
+
+    /** R peak to T end as a fraction of RR: Malik's averaged QT (230 + 170·RR ms) minus 35 ms. */
+    static double tEndFraction(double bpm) {
+        double rrMs = 60000 / bpm;
+        double qt = 230 + 170 * rrMs / 1000;
+        return (qt - 35) / rrMs;
+    }
+
+    /** P onset to R peak as a fraction of RR: Carruthers' PR (176.7 − 0.351·HR ms) plus 35 ms. */
+    static double pOnsetFraction(double bpm) {
+        double rrMs = 60000 / bpm;
+        return (176.7 - 0.351 * bpm + 35) / rrMs;
+    }
+
+
     /**
      * Rlign's aggregated beat ({@code agg_beat="median"}): from the aligned recording, one template
      * interval per beat starting a third of an interval before each template R peak, NaNs replaced
@@ -126,7 +240,13 @@ public final class Beats {
      * {@code interval / 3}. {@code null} when no beat fits.
      */
     public static float[][] rlignMedian(float[][] leads, double fs, int[] rpeaks, double templateBpm, double offset) {
-        float[][] aligned = rlign(leads, fs, rpeaks, templateBpm, offset);
+        return rlignMedian(leads, fs, rpeaks, templateBpm, offset, RlignScale.LINEAR);
+    }
+
+    /** As {@link #rlignMedian(float[][], double, int[], double, double)} with the chosen scale method. */
+    public static float[][] rlignMedian(float[][] leads, double fs, int[] rpeaks, double templateBpm, double offset,
+            RlignScale scale) {
+        float[][] aligned = rlign(leads, fs, rpeaks, templateBpm, offset, scale);
         int n = leads.length == 0 ? 0 : leads[0].length;
         int interval = rlignInterval(fs, templateBpm);
         int[] template = rlignTemplate(n, fs, templateBpm, offset);
@@ -135,7 +255,8 @@ public final class Beats {
         int peaks = Math.min(rpeaks.length, template.length);
         for (int k = 0; k + 1 < peaks; k++) {
             int start = template[k] - third;
-            if (start < 0 || start + interval > n) {
+            // as in Rlign, the heart-rate corrected method leaves the first beat out
+            if (start < 0 || start + interval > n || (scale == RlignScale.HRC && k == 0)) {
                 continue;
             }
             float[][] beat = new float[leads.length][];

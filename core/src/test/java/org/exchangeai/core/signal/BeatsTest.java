@@ -56,6 +56,36 @@ class BeatsTest {
         assertEquals(1f, median[0][500 / 3], 1e-6);
     }
 
+    /** HRC keeps the QRS (35 ms before to 55 ms after R) sample for sample at the template R peaks. */
+    @Test
+    void rlignHrcCopiesTheQrsAndStretchesTheRest() {
+        double fs = 500;
+        float[] lead = new float[5000];
+        int[] r = new int[12];
+        for (int k = 0; k < r.length; k++) {
+            r[k] = 200 + 400 * k; // 75 bpm
+            for (int j = -17; j < 27; j++) {
+                lead[r[k] + j] = (float) Math.sin(j / 5.0) + k * 0.01f;
+            }
+            lead[r[k] + 150] = 0.3f; // inside the ST-T part, moved by the stretch
+        }
+        float[][] aligned = Beats.rlign(new float[][] {lead}, fs, r, 60, 0.01, Beats.RlignScale.HRC);
+        int[] template = Beats.rlignTemplate(5000, fs, 60, 0.01);
+        for (int k = 1; k < 9; k++) {
+            for (int j = -17; j < 27; j++) {
+                assertEquals(lead[r[k] + j], aligned[0][template[k] + j], 0f, "beat " + k + " sample " + j);
+            }
+        }
+        for (int k = 0; k < 9; k++) {
+            for (int t = template[k] - 17; t < template[k + 1] - 17; t++) {
+                assertTrue(t < 0 || !Float.isNaN(aligned[0][t]), "beat " + k + " filled at " + t);
+            }
+        }
+        float[][] median = Beats.rlignMedian(new float[][] {lead}, fs, r, 60, 0.01, Beats.RlignScale.HRC);
+        assertEquals(500, median[0].length);
+        assertEquals(Math.sin(0), median[0][500 / 3], 0.05);
+    }
+
     @Test
     void ludbMedianBeatHasItsRAtTheWindowPosition() throws Exception {
         Ecg ecg = Formats.read(TestData.data("ludb/data/2.hea"), ReadOptions.DEFAULT);
