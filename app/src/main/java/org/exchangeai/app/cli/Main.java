@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 EvaluateCommand.class,
                 ModelsCommand.class,
                 ConvertCommand.class,
+                AnalyseCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
