@@ -59,9 +59,12 @@ public final class QrsDetector {
         if (lead.length < fs) {
             return new int[0];
         }
-        double[] clean = clean(lead, fs);
-        int[][] regions = neurokitRegions(clean, fs);
-        return pickPeaks(clean, regions, fs);
+        return switch (method) {
+            case NEUROKIT_2020 -> {
+                double[] clean = clean(lead, fs);
+                yield pickPeaks(clean, neurokitRegions(clean, fs), fs);
+            }
+        };
     }
 
     /** R peaks voted over several leads {@code [lead][t]}, see the class description. */
