@@ -8,6 +8,12 @@ import picocli.CommandLine.Command;
         description = "Local-first ECG analysis, prediction and fine-tuning.",
         subcommands = {
                 ServeCommand.class,
+                InspectCommand.class,
+                PredictCommand.class,
+                EvaluateCommand.class,
+                ModelsCommand.class,
+                ConvertCommand.class,
+                AnalyseCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
