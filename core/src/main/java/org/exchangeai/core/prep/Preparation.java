@@ -433,6 +433,14 @@ public final class Preparation {
     }
 
     /**
+     * The model input stage alone on the output of {@link #upload} (100 Hz) for an upload recipe,
+     * otherwise on samples already at {@link #samplingRate()}.
+     */
+    public float[][] modelInput(double[][] x) {
+        return modelInput(x, upload ? UPLOAD_RATE : samplingRate);
+    }
+
+    /**
      * The model input stage alone: {@code x} is {@code [lead][t]} at {@code fs} Hz in the recipe's
      * lead order (for an upload recipe, the output of {@link #upload}); not modified.
      */
