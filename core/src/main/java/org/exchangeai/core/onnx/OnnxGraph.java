@@ -345,6 +345,33 @@ public final class OnnxGraph {
         return new OnnxGraph(model.toBuilder().setGraph(g).build());
     }
 
+    /**
+     * Puts every BatchNormalization node into inference form: {@code training_mode = 0} and the optional
+     * running-statistics outputs removed (ONNX allows them only in training mode). Outputs that another
+     * node or the graph still reads are an error, since removing them would break the graph.
+     */
+    public OnnxGraph withBatchNormInference() {
+        java.util.Set<String> read = new java.util.HashSet<>();
+        for (NodeProto n : nodes()) {
+            read.addAll(n.getInputList());
+        }
+        outputs().forEach(o -> read.add(o.name()));
+        List<NodeProto> changed = new ArrayList<>();
+        for (NodeProto n : withNodeAttribute("BatchNormalization", "training_mode", 0).nodes()) {
+            if (n.getOpType().equals("BatchNormalization") && n.getOutputCount() > 1) {
+                for (String extra : n.getOutputList().subList(1, n.getOutputCount())) {
+                    if (!extra.isEmpty() && read.contains(extra)) {
+                        throw new IllegalStateException("BatchNormalization node '" + n.getName()
+                                + "': its running-statistics output '" + extra + "' is used downstream");
+                    }
+                }
+                n = n.toBuilder().clearOutput().addOutput(n.getOutput(0)).build();
+            }
+            changed.add(n);
+        }
+        return withNodes(changed);
+    }
+
     /** Replaces the graph's nodes (same order semantics: topological). */
     public OnnxGraph withNodes(List<NodeProto> nodes) {
         GraphProto.Builder g = model.getGraph().toBuilder().clearNode().addAllNode(nodes);
