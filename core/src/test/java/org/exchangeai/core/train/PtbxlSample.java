@@ -81,8 +81,12 @@ final class PtbxlSample {
 
     /** Stacks recordings into a row-major [n, 12, 1000] buffer. */
     static float[] batch(List<Recording> recs) {
+        return batch(recs, recs.get(0).signal()[0].length);
+    }
+
+    /** Stacks the first {@code len} samples of each recording into a row-major [n, 12, len] buffer. */
+    static float[] batch(List<Recording> recs, int len) {
         int leads = recs.get(0).signal().length;
-        int len = recs.get(0).signal()[0].length;
         float[] out = new float[recs.size() * leads * len];
         int p = 0;
         for (Recording r : recs) {

@@ -30,8 +30,9 @@ final class NormOps {
     /**
      * Y = scale * (X - mean) / sqrt(var + epsilon) + B over axis 1. In training the batch statistics are
      * used and the running statistics (inputs 3 and 4, updated in place) move towards them:
-     * running = running * momentum + batch * (1 - momentum), ONNX's convention (PyTorch's momentum is
-     * 1 - this); the running variance takes the unbiased batch variance, as PyTorch does.
+     * running = running * momentum + batch * (1 - momentum), ONNX's convention, which is also DJL's
+     * (it hands 1 - momentum to libtorch); the running variance takes the unbiased batch variance, as
+     * PyTorch does.
      */
     static NDArray[] batchNorm(OpContext c) {
         NDArray x = c.input(0);
@@ -45,7 +46,7 @@ final class NormOps {
             throw c.error("training needs more than one value per channel; use a batch size of at least 2");
         }
         NDArray y = x.getNDArrayInternal()
-                .batchNorm(x, mean, var, scale, bias, 1, 1f - momentum, eps, c.training())
+                .batchNorm(x, mean, var, scale, bias, 1, momentum, eps, c.training())
                 .singletonOrThrow();
         return new NDArray[] {y, mean, var};
     }
