@@ -398,7 +398,8 @@ public final class Trainer {
                 hyper.put("optimizer", config.optimizer().label());
                 hyper.put("learning_rate", lr0);
                 hyper.put("lr_gamma", config.lrGamma());
-                hyper.put("weight_decay", config.weightDecay());
+                hyper.put("weight_decay", config.weightDecay() >= 0 ? config.weightDecay()
+                        : config.optimizer() == Optimizer.Kind.ADAMW ? 0.01 : 0.0);
                 hyper.put("batch_size", config.batchSize());
                 hyper.put("max_epochs", config.epochs());
                 hyper.put("epochs_run", history.size());
