@@ -162,4 +162,34 @@ class TrainerTest {
         assertEquals(1, batches.size());
         assertNull(r.model(), "no epoch finished, so no model");
     }
+
+    /**
+     * Multi-label data (PTB-XL diagnostic superclass sets from metadata.csv) with binary cross-entropy,
+     * after the learning-rate finder: the suggestion lies inside the swept range and the run exports a
+     * model labelled multi-label.
+     */
+    @Test
+    void multiLabelTrainingAfterTheLearningRateFinder() throws Exception {
+        Map<String, List<String>> sets = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(TestData.data("ptbxl/metadata.csv"))) {
+            String last = line.substring(line.lastIndexOf(',') + 1);
+            String id = line.substring(0, line.indexOf(','));
+            sets.put("npy500/" + id + ".npy", List.of(last.split("\\|")));
+        }
+        List<Example> data = new ArrayList<>();
+        for (Example e : examples(recordings, 200)) {
+            data.add(new Example(e.id(), e.input(), sets.get(e.id())));
+        }
+        assertTrue(data.stream().anyMatch(e -> e.labels().size() > 1), "some recordings carry several classes");
+        TrainingConfig cfg = TrainingConfig.defaults(Method.ALL).withEpochs(1).withBatchSize(4).withMultiLabel(true)
+                .withLearningRateFinder(true);
+        List<TrainingEvent> events = new ArrayList<>();
+        TrainingResult r = new Trainer(cfg).onEvent(events::add).train(inceptionTimeAnyLength(), "0".repeat(64), data, 100);
+        assertTrue(events.stream().anyMatch(e -> e.kind() == TrainingEvent.Kind.LEARNING_RATE_FOUND));
+        assertTrue(r.learningRate() > 0 && r.learningRate() <= 1e-3, "suggested " + r.learningRate());
+        assertNotNull(r.model());
+        assertEquals("multi-label", r.model().metadata().get(Export.LABEL_TYPE));
+        assertEquals(r.classes().size(), r.model().initializer("fc.bias").size());
+        assertTrue(Double.isFinite(r.best().validationLoss()));
+    }
 }
