@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Local-first ECG analysis, prediction and fine-tuning.",
         subcommands = {
                 ServeCommand.class,
+                InspectCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -20,6 +20,17 @@ public final class Formats {
 
     /** Most specific first: formats with magic bytes before those recognised by shape. */
     private static final List<EcgFormat> FORMATS = List.of(
+            new DicomReader(),
+            new IshneReader(),
+            new ScpEcgReader(),
+            new EdfReader(),
+            new NpyReader(),
+            new MatReader(),
+            new MuseXmlReader(),
+            new Hl7AecgReader(),
+            new PhilipsXmlReader(),
+            new WfdbReader(),
+            new CsvReader()
     );
 
     private Formats() {
@@ -83,7 +94,14 @@ public final class Formats {
         return out;
     }
 
-    static List<ReadResult> readEntry(Scan.Entry entry, ReadOptions options) {
+    /**
+     * Reads one scanned entry: one result, or one per recording inside a ZIP archive
+     * (named {@code archive.zip!/entry}); a failure becomes an error result.
+     */
+    public static List<ReadResult> readEntry(Scan.Entry entry, ReadOptions options) {
+        if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {
+            return Archives.readAll(entry.file(), entry.name(), options);
+        }
         try {
             return List.of(new ReadResult(entry.name(), entry.file(), read(entry.file(), options), null));
         } catch (EcgReadException e) {
@@ -95,15 +113,19 @@ public final class Formats {
     public static Scan scan(List<Path> inputs) {
         List<Path> files = new ArrayList<>();
         List<Scan.Entry> explicit = new ArrayList<>();
+        java.util.Map<Path, Path> roots = new java.util.HashMap<>();
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
                 try (Stream<Path> walk = Files.walk(input)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile).sorted().forEach(f -> {
+                        files.add(f);
+                        roots.put(f, input);
+                    });
                 } catch (IOException e) {
-                    explicit.add(new Scan.Entry(input.toString(), input));
+                    explicit.add(new Scan.Entry(input.toString(), input, input.getParent()));
                 }
             } else {
-                explicit.add(new Scan.Entry(input.toString(), input));
+                explicit.add(new Scan.Entry(input.toString(), input, input.toAbsolutePath().getParent()));
             }
         }
         Set<Path> claimed = new HashSet<>();
@@ -135,14 +157,26 @@ public final class Formats {
                 skipped.add(new Scan.Skipped(f, "a text table, not a signal"));
                 continue;
             }
-            recordings.add(new Scan.Entry(f.toString(), f));
+            recordings.add(new Scan.Entry(f.toString(), f, roots.get(f)));
         }
         return new Scan(recordings, skipped);
     }
 
     /** The outcome of {@link #scan}. */
     public record Scan(List<Entry> recordings, List<Skipped> skipped) {
-        public record Entry(String name, Path file) {
+        /**
+         * @param name how the file is shown to the user
+         * @param file the file to read
+         * @param root the folder the user named (paths relative to it mirror the input layout)
+         */
+        public record Entry(String name, Path file, Path root) {
+            /** The file's path relative to {@link #root}, or its file name when it has no root. */
+            public Path relative() {
+                if (root == null) {
+                    return file.getFileName();
+                }
+                return root.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
+            }
         }
 
         public record Skipped(Path file, String reason) {

@@ -1,0 +1,973 @@
+package org.exchangeai.core.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.exchangeai.core.ecg.Annotation;
+import org.exchangeai.core.ecg.Ecg;
+import org.exchangeai.core.ecg.LeadNames;
+import org.exchangeai.core.ecg.SourceInfo;
+import org.exchangeai.core.ecg.Units;
+
+/**
+ * PhysioNet WFDB records: a text header ({@code .hea}, WFDB {@code header(5)}) naming one or
+ * more binary signal files (WFDB {@code signal(5)}, see {@link WfdbSignalFormat}) and the
+ * annotation files beside it ({@link WfdbAnnotationReader}).
+ *
+ * <p>Physical value = (digital − baseline) / gain, per signal, converted to mV from the
+ * signal's units; a gain of 0 means the WFDB default of 200. Invalid-sample values become NaN.
+ * Signals whose units are not a voltage (blood pressure, plethysmogram, …) are left out with a
+ * warning. When signals have more than one sample per frame, the recording is returned at the
+ * highest rate (frame rate × largest samples per frame) and signals with fewer samples per
+ * frame repeat each sample; annotation positions are scaled to that rate.
+ *
+ * <p>Multi-segment records concatenate their segments; null segments ({@code ~}) and signals
+ * a segment of a variable-layout record lacks are NaN.
+ */
+public final class WfdbReader implements EcgFormat {
+
+    /** The header's default sampling frequency and ADC gain (WFDB {@code header(5)}). */
+    static final double DEFAULT_FS = 250;
+    static final double DEFAULT_GAIN = 200;
+    private static final int MAX_HEADER_BYTES = 1 << 20;
+    private static final int MAX_SIGNALS = 4096;
+    private static final int MAX_SEGMENTS = 100_000;
+
+    private static final Pattern RECORD_NAME = Pattern.compile("[A-Za-z0-9_.~+-]+");
+    private static final Pattern FS_FIELD =
+            Pattern.compile("([0-9.eE+-]+)(?:/([0-9.eE+-]+)(?:\\(([0-9.eE+-]+)\\))?)?");
+    private static final Pattern FORMAT_FIELD = Pattern.compile("(\\d+)(?:x(\\d+))?(?::(\\d+))?(?:\\+(\\d+))?");
+    private static final Pattern GAIN_FIELD = Pattern.compile("([-+]?[0-9.]+(?:[eE][-+]?\\d+)?)(?:\\(([-+]?\\d+)\\))?(?:/(.*))?");
+    /** Extensions beside a header that are never annotation files. */
+    private static final Set<String> NOT_ANNOTATIONS = Set.of(
+            "hea", "dat", "mat", "csv", "txt", "json", "xml", "edf", "npy", "zip", "gz", "png", "pdf", "md", "html");
+
+    @Override
+    public String name() {
+        return "WFDB";
+    }
+
+    // ---------------------------------------------------------------- detection and companions
+
+    @Override
+    public boolean detect(Path file, byte[] head) {
+        if (head == null || head.length == 0) {
+            return false;
+        }
+        for (byte b : head) {
+            int c = b & 0xff;
+            if (c == 0 || (c < 32 && c != 9 && c != 10 && c != 13)) {
+                return false;
+            }
+        }
+        String fileName = file.getFileName().toString();
+        boolean heaName = fileName.toLowerCase(Locale.ROOT).endsWith(".hea");
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        int last = head.length >= Formats.HEAD_BYTES ? lines.length - 1 : lines.length;
+        Header h = null;
+        int signalsSeen = 0;
+        for (int i = 0; i < last; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                if (h == null) {
+                    h = parseRecordLine(line, fileName, i + 1);
+                    String stem = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+                    if (!heaName && !h.name.equals(stem)) {
+                        return false;
+                    }
+                    if (h.nsig == 0 && h.nseg == 0) {
+                        return true;
+                    }
+                } else if (h.nseg > 0) {
+                    parseSegmentLine(line, fileName, i + 1);
+                    return true;
+                } else {
+                    parseSignalLine(line, fileName, i + 1);
+                    if (++signalsSeen >= h.nsig) {
+                        return true;
+                    }
+                }
+            } catch (EcgReadException e) {
+                return false;
+            }
+        }
+        return h != null && signalsSeen > 0;
+    }
+
+    /**
+     * The signal files, segment headers and annotation files of the record, so that a folder
+     * scan reads them only through this header. Files that do not exist are not listed.
+     */
+    @Override
+    public List<Path> companions(Path file) {
+        Set<Path> out = new LinkedHashSet<>();
+        try {
+            Header h = parseHeader(file);
+            Path dir = parent(file);
+            collectFiles(dir, h, file.toString(), out, 0);
+            out.addAll(annotationFiles(file, h.name, out));
+        } catch (EcgReadException | RuntimeException e) {
+            return List.of();
+        }
+        out.remove(file);
+        return List.copyOf(out);
+    }
+
+    private void collectFiles(Path dir, Header h, String name, Set<Path> out, int depth) throws EcgReadException {
+        if (h.nseg > 0) {
+            if (depth > 0) {
+                throw new EcgReadException(name, "a segment is itself a multi-segment record");
+            }
+            for (Segment s : h.segments) {
+                if (s.isNull()) {
+                    continue;
+                }
+                Path seg = dir.resolve(s.name + ".hea");
+                if (Files.isRegularFile(seg)) {
+                    out.add(seg);
+                    collectFiles(dir, parseHeader(seg), seg.toString(), out, depth + 1);
+                }
+            }
+        } else {
+            for (Signal s : h.signals) {
+                Path f = dir.resolve(s.fileName);
+                if (Files.isRegularFile(f)) {
+                    out.add(f);
+                }
+            }
+        }
+    }
+
+    /** Files {@code <record>.<ext>} beside the header that parse as WFDB annotation files. */
+    private static List<Path> annotationFiles(Path header, String record, Set<Path> exclude) {
+        List<Path> out = new ArrayList<>();
+        Path dir = parent(header);
+        String prefix = record + ".";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, entry -> {
+            String n = entry.getFileName().toString();
+            return n.startsWith(prefix) && n.length() > prefix.length();
+        })) {
+            for (Path f : files) {
+                String ext = f.getFileName().toString().substring(prefix.length());
+                if (ext.contains(".") || NOT_ANNOTATIONS.contains(ext.toLowerCase(Locale.ROOT))
+                        || exclude.contains(f) || f.equals(header) || !Files.isRegularFile(f)) {
+                    continue;
+                }
+                if (WfdbAnnotationReader.isAnnotationFile(f)) {
+                    out.add(f);
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        out.sort(null);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public Ecg read(Path file, ReadOptions options) throws EcgReadException {
+        String name = file.toString();
+        Header h = parseHeader(file);
+        Path dir = parent(file);
+        Block block;
+        if (h.nseg > 0) {
+            block = readMultiSegment(dir, h, name);
+        } else {
+            block = readSingle(dir, h, name);
+        }
+        Set<Path> signalFiles = new LinkedHashSet<>();
+        collectFiles(dir, h, name, signalFiles, 0);
+        List<Annotation> annotations = new ArrayList<>();
+        List<String> annotationNames = new ArrayList<>();
+        for (Path a : annotationFiles(file, h.name, signalFiles)) {
+            String ext = a.getFileName().toString().substring(h.name.length() + 1);
+            String lead = LeadNames.rank(LeadNames.normalize(ext)) < 1000 ? LeadNames.normalize(ext) : null;
+            for (Annotation x : WfdbAnnotationReader.read(a, lead)) {
+                annotations.add(block.upsample == 1 ? x
+                        : new Annotation(x.sample() * block.upsample, x.code(), x.lead(), x.text(), x.subtype()));
+            }
+            annotationNames.add(ext);
+        }
+        return toEcg(file, h, block, annotations, annotationNames, signalFiles);
+    }
+
+    private Ecg toEcg(Path file, Header h, Block block, List<Annotation> annotations, List<String> annotationNames,
+                      Set<Path> signalFiles) throws EcgReadException {
+        String name = file.toString();
+        Ecg.Builder b = Ecg.builder(block.fs);
+        List<String> warnings = new ArrayList<>(block.warnings);
+        Map<String, Channel> byLead = new LinkedHashMap<>();
+        List<String> dropped = new ArrayList<>();
+        int index = 0;
+        for (Channel c : block.channels) {
+            index++;
+            if (!c.voltage) {
+                dropped.add(c.description + " (" + c.units + ")");
+                continue;
+            }
+            String raw = c.description.isBlank() ? "signal " + index : c.description;
+            String canonical = LeadNames.normalize(raw);
+            if (b.hasLead(raw)) {
+                String renamed = canonical + " (signal " + index + ")";
+                warnings.add("signal " + index + " repeats lead name '" + raw + "' and is shown as '" + renamed + "'");
+                raw = renamed;
+                canonical = renamed;
+            }
+            b.lead(raw, c.samples);
+            byLead.put(canonical, c);
+        }
+        if (byLead.isEmpty()) {
+            throw new EcgReadException(name, "no signal is a voltage (signals: " + String.join(", ", dropped) + ")");
+        }
+        if (!dropped.isEmpty()) {
+            warnings.add("signals that are not voltages were left out: " + String.join(", ", dropped));
+        }
+        warnings.forEach(b::warning);
+        b.annotations(annotations);
+        Ecg provisional;
+        try {
+            provisional = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new EcgReadException(name, e.getMessage());
+        }
+        List<String> leads = provisional.leads();
+        Set<String> units = new LinkedHashSet<>();
+        for (Channel c : byLead.values()) {
+            units.add(c.units);
+        }
+        boolean oneUnit = units.size() == 1;
+        double[] gains = new double[leads.size()];
+        double[] baselines = new double[leads.size()];
+        StringBuilder leadUnits = new StringBuilder();
+        for (int i = 0; i < leads.size(); i++) {
+            Channel c = byLead.get(leads.get(i));
+            if (c == null) {
+                gains[i] = Double.NaN;
+                baselines[i] = Double.NaN;
+                continue;
+            }
+            // one unit for the recording: gains per mV when the signals disagree on units
+            gains[i] = oneUnit ? c.gain : c.gain / Units.millivoltsPer(c.units);
+            baselines[i] = c.baseline;
+            leadUnits.append(leadUnits.length() == 0 ? "" : ",").append(leads.get(i)).append('=').append(c.units);
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("record", h.name);
+        props.put("signal_files", String.join(",", signalFiles.stream().map(p -> p.getFileName().toString()).toList()));
+        props.put("signal_formats", String.join(",", block.formats));
+        props.put("lead_units", leadUnits.toString());
+        if (h.nseg > 0) {
+            props.put("segments", Integer.toString(h.nseg));
+        }
+        if (block.upsample > 1) {
+            props.put("frame_rate_hz", Double.toString(h.fs));
+            props.put("samples_per_frame", Integer.toString(block.upsample));
+        }
+        if (!annotationNames.isEmpty()) {
+            props.put("annotation_files", String.join(",", annotationNames));
+        }
+        SourceInfo source = new SourceInfo(name, name(), oneUnit ? units.iterator().next() : "mV", gains, baselines,
+                block.fs, h.comments, null, acquisitionTime(h), props);
+        return provisional.toBuilder().source(source).build();
+    }
+
+    private static String acquisitionTime(Header h) {
+        if (h.baseDate == null && h.baseTime == null) {
+            return null;
+        }
+        String time = h.baseTime;
+        if (time != null) {
+            String[] p = time.split(":");
+            if (p.length == 3) {
+                time = pad(p[0]) + ":" + pad(p[1]) + ":" + (p[2].indexOf('.') == 1 ? "0" + p[2] : p[2]);
+            } else if (p.length == 2) {
+                time = "00:" + pad(p[0]) + ":" + (p[1].indexOf('.') == 1 ? "0" + p[1] : p[1]);
+            }
+        }
+        if (h.baseDate != null) {
+            String[] d = h.baseDate.split("/");
+            if (d.length == 3) {
+                String date = d[2] + "-" + pad(d[1]) + "-" + pad(d[0]);
+                return time == null ? date : date + "T" + time;
+            }
+            return time == null ? h.baseDate : h.baseDate + " " + time;
+        }
+        return time;
+    }
+
+    private static String pad(String s) {
+        return s.length() == 1 ? "0" + s : s;
+    }
+
+    /** A record's channels at one common rate, before they become an {@link Ecg}. */
+    private static final class Block {
+        final double fs;
+        final int upsample;
+        final List<Channel> channels;
+        final List<String> warnings;
+        final List<String> formats;
+
+        Block(double fs, int upsample, List<Channel> channels, List<String> warnings, List<String> formats) {
+            this.fs = fs;
+            this.upsample = upsample;
+            this.channels = channels;
+            this.warnings = warnings;
+            this.formats = formats;
+        }
+    }
+
+    /** One signal in physical units converted to mV (voltages) or in its own units (others). */
+    private static final class Channel {
+        final String description;
+        final String units;
+        final double gain;
+        final double baseline;
+        final boolean voltage;
+        final float[] samples;
+
+        Channel(String description, String units, double gain, double baseline, boolean voltage, float[] samples) {
+            this.description = description;
+            this.units = units;
+            this.gain = gain;
+            this.baseline = baseline;
+            this.voltage = voltage;
+            this.samples = samples;
+        }
+    }
+
+    private Block readSingle(Path dir, Header h, String name) throws EcgReadException {
+        if (h.nsig == 0) {
+            throw new EcgReadException(name, "the header declares no signals");
+        }
+        // signals grouped by file, in frame order within each file
+        Map<String, List<Integer>> byFile = new LinkedHashMap<>();
+        for (int i = 0; i < h.signals.size(); i++) {
+            byFile.computeIfAbsent(h.signals.get(i).fileName, k -> new ArrayList<>()).add(i);
+        }
+        int maxSpf = 1;
+        for (Signal s : h.signals) {
+            maxSpf = Math.max(maxSpf, s.spf);
+        }
+        // sizes first: every file must hold the declared samples before anything is allocated
+        long nsamp = h.nsamp;
+        Map<String, FileLayout> layouts = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Integer>> e : byFile.entrySet()) {
+            FileLayout layout = layout(dir, e.getKey(), e.getValue(), h, name);
+            layouts.put(e.getKey(), layout);
+            long frames = layout.framesAvailable();
+            if (h.nsamp < 0) {
+                nsamp = nsamp < 0 ? frames : Math.min(nsamp, frames);
+            } else if (frames < h.nsamp) {
+                throw new EcgReadException(name, "truncated signal file " + e.getKey() + ": the header declares "
+                        + h.nsamp + " samples per signal (" + layout.format.bytesFor(h.nsamp * layout.frameSamples)
+                        + " bytes from byte " + layout.offset + "), the file holds " + layout.size + " bytes, enough for "
+                        + frames);
+            }
+        }
+        long outLength = nsamp * maxSpf;
+        checkMemory(name, outLength, h.nsig);
+        List<String> warnings = new ArrayList<>();
+        Channel[] channels = new Channel[h.nsig];
+        Set<String> formats = new LinkedHashSet<>();
+        for (Map.Entry<String, List<Integer>> e : byFile.entrySet()) {
+            FileLayout layout = layouts.get(e.getKey());
+            formats.add(Integer.toString(layout.format.code()));
+            int[][] digital = decodeFile(layout, nsamp, h, name);
+            List<Integer> idx = e.getValue();
+            for (int k = 0; k < idx.size(); k++) {
+                int si = idx.get(k);
+                Signal s = h.signals.get(si);
+                checksum(s, digital[k], si + 1, warnings);
+                channels[si] = toChannel(s, digital[k], layout.format, maxSpf, (int) outLength, warnings, si + 1);
+            }
+        }
+        return new Block(h.fs * maxSpf, maxSpf, List.of(channels), warnings, List.copyOf(formats));
+    }
+
+    private static void checkMemory(String name, long samplesPerSignal, int signals) throws EcgReadException {
+        long bytes = samplesPerSignal * signals * 4L;
+        long limit = Runtime.getRuntime().maxMemory() / 2;
+        if (samplesPerSignal > Integer.MAX_VALUE - 8 || bytes > limit) {
+            throw new EcgReadException(name, "too large: " + signals + " signals of " + samplesPerSignal
+                    + " samples need " + (bytes >> 20) + " MiB, more than the " + (limit >> 20) + " MiB allowed");
+        }
+    }
+
+    /** Where a signal file's samples are and how they are laid out. */
+    private record FileLayout(Path path, String fileName, WfdbSignalFormat format, long offset, long size,
+                              int frameSamples, int[] spf, int[] skew, int[] initial) {
+        long framesAvailable() {
+            long bytes = Math.max(0, size - offset);
+            return format.samplesIn(bytes) / frameSamples;
+        }
+
+        int maxSkew() {
+            int m = 0;
+            for (int s : skew) {
+                m = Math.max(m, s);
+            }
+            return m;
+        }
+    }
+
+    private FileLayout layout(Path dir, String fileName, List<Integer> signals, Header h, String name)
+            throws EcgReadException {
+        Signal first = h.signals.get(signals.get(0));
+        WfdbSignalFormat format = WfdbSignalFormat.of(first.format);
+        if (format == null) {
+            throw new EcgReadException(name, "unknown signal format " + first.format + " for " + fileName
+                    + " (supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311)");
+        }
+        int[] spf = new int[signals.size()];
+        int[] skew = new int[signals.size()];
+        int[] initial = new int[signals.size()];
+        int frame = 0;
+        for (int k = 0; k < signals.size(); k++) {
+            Signal s = h.signals.get(signals.get(k));
+            if (s.format != first.format) {
+                throw new EcgReadException(name, "signal file " + fileName + " mixes formats " + first.format + " and "
+                        + s.format + ", which WFDB does not allow");
+            }
+            spf[k] = s.spf;
+            skew[k] = s.skew;
+            initial[k] = s.initialValue;
+            frame += s.spf;
+        }
+        Path path = dir.resolve(fileName);
+        if (!Files.isRegularFile(path)) {
+            throw new EcgReadException(name, "signal file " + fileName + " named by the header is missing");
+        }
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (IOException e) {
+            throw new EcgReadException(name, "signal file " + fileName + " cannot be read: " + e.getMessage(), e);
+        }
+        if (first.offset > size) {
+            throw new EcgReadException(name, "signal file " + fileName + " has " + size + " bytes, fewer than its byte offset "
+                    + first.offset);
+        }
+        return new FileLayout(path, fileName, format, first.offset, size, frame, spf, skew, initial);
+    }
+
+    /**
+     * Decodes one signal file into digital values per signal ({@code nsamp × spf} each), skew
+     * applied; samples a skew moves past the end of the file are the format's invalid value.
+     */
+    private int[][] decodeFile(FileLayout layout, long nsamp, Header h, String name) throws EcgReadException {
+        long frames = Math.min(layout.framesAvailable(), nsamp + layout.maxSkew());
+        long streamSamples = frames * layout.frameSamples;
+        long byteCount = layout.format.bytesFor(streamSamples);
+        if (byteCount > Integer.MAX_VALUE - 8 || streamSamples > Integer.MAX_VALUE - 8) {
+            throw new EcgReadException(name, "signal file " + layout.fileName + " is too large to read into memory ("
+                    + byteCount + " bytes)");
+        }
+        byte[] bytes = new byte[(int) byteCount];
+        try (FileChannel ch = FileChannel.open(layout.path, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            long pos = layout.offset;
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    throw new EcgReadException(name, "signal file " + layout.fileName + " ended early while reading");
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new EcgReadException(name, "signal file " + layout.fileName + " cannot be read: " + e.getMessage(), e);
+        }
+        int nSignals = layout.spf.length;
+        int frameSamples = layout.frameSamples;
+        int framesRead = (int) frames;
+        int[][] out = new int[nSignals][];
+        if (nSignals == 1 && layout.spf[0] == 1 && layout.skew[0] == 0 && layout.format != WfdbSignalFormat.DIFFERENCE_8) {
+            int[] d = new int[(int) nsamp];
+            layout.format.decode(bytes, 0, (int) nsamp, d);
+            out[0] = d;
+            return out;
+        }
+        int[] stream = new int[(int) streamSamples];
+        layout.format.decode(bytes, 0, stream.length, stream);
+        int pos = 0;
+        for (int k = 0; k < nSignals; k++) {
+            int spf = layout.spf[k];
+            int[] full = new int[framesRead * spf];
+            int q = 0;
+            for (int f = 0; f < framesRead; f++) {
+                int base = f * frameSamples + pos;
+                for (int j = 0; j < spf; j++) {
+                    full[q++] = stream[base + j];
+                }
+            }
+            if (layout.format == WfdbSignalFormat.DIFFERENCE_8) {
+                int running = layout.initial[k];
+                for (int i = 0; i < full.length; i++) {
+                    running += full[i];
+                    full[i] = running;
+                }
+            }
+            int length = (int) (nsamp * spf);
+            int shift = layout.skew[k] * spf;
+            if (shift == 0 && full.length == length) {
+                out[k] = full;
+            } else {
+                int[] d = new int[length];
+                int available = Math.max(0, Math.min(length, full.length - shift));
+                System.arraycopy(full, shift, d, 0, available);
+                Arrays.fill(d, available, length, layout.format.invalidValue());
+                out[k] = d;
+            }
+            pos += spf;
+        }
+        return out;
+    }
+
+    private static void checksum(Signal s, int[] digital, int number, List<String> warnings) {
+        if (s.checksum == null) {
+            return;
+        }
+        int sum = 0;
+        for (int v : digital) {
+            sum += v;
+        }
+        if ((sum & 0xffff) != (s.checksum & 0xffff)) {
+            warnings.add("signal " + number + " (" + s.description + "): checksum in the header is " + s.checksum
+                    + " but the samples sum to " + (short) sum + " (mod 65536); the signal file may be damaged");
+        }
+    }
+
+    private static Channel toChannel(Signal s, int[] digital, WfdbSignalFormat format, int maxSpf, int outLength,
+                                     List<String> warnings, int number) {
+        String units = s.units == null ? "mV" : s.units;
+        boolean voltage = Units.isVoltage(units);
+        double gain = s.gain == 0 ? DEFAULT_GAIN : s.gain;
+        double scale = (voltage ? Units.millivoltsPer(units) : 1.0) / gain;
+        double baseline = s.baseline;
+        float[] out = new float[outLength];
+        int invalid = 0;
+        boolean checkInvalid = format != WfdbSignalFormat.DIFFERENCE_8;
+        int invalidValue = format.invalidValue();
+        if (s.spf == maxSpf) {
+            for (int t = 0; t < outLength; t++) {
+                int d = digital[t];
+                if (checkInvalid && d == invalidValue) {
+                    out[t] = Float.NaN;
+                    invalid++;
+                } else {
+                    out[t] = (float) ((d - baseline) * scale);
+                }
+            }
+        } else {
+            for (int t = 0; t < outLength; t++) {
+                int d = digital[(int) ((long) t * s.spf / maxSpf)];
+                if (checkInvalid && d == invalidValue) {
+                    out[t] = Float.NaN;
+                    invalid++;
+                } else {
+                    out[t] = (float) ((d - baseline) * scale);
+                }
+            }
+        }
+        if (invalid > 0) {
+            warnings.add("signal " + number + " (" + s.description + "): " + invalid
+                    + " samples hold the invalid-sample value and are NaN");
+        }
+        return new Channel(s.description, units, gain, baseline, voltage, out);
+    }
+
+    private Block readMultiSegment(Path dir, Header h, String name) throws EcgReadException {
+        List<String> warnings = new ArrayList<>();
+        long total = 0;
+        for (Segment s : h.segments) {
+            total += s.nsamp;
+        }
+        long nsamp = h.nsamp >= 0 ? h.nsamp : total;
+        if (nsamp != total) {
+            warnings.add("the header declares " + h.nsamp + " samples but its segments hold " + total);
+            nsamp = Math.min(nsamp, total);
+        }
+        List<Block> blocks = new ArrayList<>();
+        List<Signal> layoutSignals = null;
+        for (int i = 0; i < h.segments.size(); i++) {
+            Segment s = h.segments.get(i);
+            if (s.isNull()) {
+                blocks.add(null);
+                continue;
+            }
+            Path segPath = dir.resolve(s.name + ".hea");
+            if (!Files.isRegularFile(segPath)) {
+                throw new EcgReadException(name, "segment header " + s.name + ".hea is missing");
+            }
+            Header sh = parseHeader(segPath);
+            if (sh.nseg > 0) {
+                throw new EcgReadException(name, "segment " + s.name + " is itself a multi-segment record");
+            }
+            if (i == 0 && s.nsamp == 0) {
+                layoutSignals = sh.signals;
+                blocks.add(null);
+                continue;
+            }
+            if (sh.nsamp >= 0 && sh.nsamp != s.nsamp) {
+                throw new EcgReadException(name, "segment " + s.name + " has " + sh.nsamp
+                        + " samples but the record header says " + s.nsamp);
+            }
+            Block b = readSingle(dir, sh.withSamples(s.nsamp), segPath.toString());
+            if (b.upsample != 1) {
+                throw new EcgReadException(name, "segment " + s.name + " has more than one sample per frame, "
+                        + "which multi-segment records are not read with");
+            }
+            if (Math.abs(sh.fs - h.fs) > 1e-9 * h.fs) {
+                throw new EcgReadException(name, "segment " + s.name + " is sampled at " + sh.fs + " Hz, the record at "
+                        + h.fs + " Hz");
+            }
+            b.warnings.forEach(w -> warnings.add("segment " + s.name + ": " + w));
+            blocks.add(b);
+            if (layoutSignals == null) {
+                layoutSignals = sh.signals;
+            }
+        }
+        if (layoutSignals == null) {
+            throw new EcgReadException(name, "every segment is a null segment; there is no signal to read");
+        }
+        boolean variable = h.segments.get(0).nsamp == 0;
+        checkMemory(name, nsamp, layoutSignals.size());
+        int length = (int) nsamp;
+        List<Channel> channels = new ArrayList<>();
+        Set<String> formats = new LinkedHashSet<>();
+        for (int c = 0; c < layoutSignals.size(); c++) {
+            Signal ls = layoutSignals.get(c);
+            float[] data = new float[length];
+            Channel template = null;
+            int pos = 0;
+            for (int i = 0; i < h.segments.size() && pos < length; i++) {
+                Segment s = h.segments.get(i);
+                int n = (int) Math.min(s.nsamp, length - pos);
+                Block b = blocks.get(i);
+                Channel found = null;
+                if (b != null) {
+                    formats.addAll(b.formats);
+                    if (variable) {
+                        for (Channel ch : b.channels) {
+                            if (ch.description.equals(ls.description)) {
+                                found = ch;
+                                break;
+                            }
+                        }
+                    } else {
+                        if (b.channels.size() != layoutSignals.size()) {
+                            throw new EcgReadException(name, "segment " + s.name + " has " + b.channels.size()
+                                    + " signals, the first segment " + layoutSignals.size() + " (fixed layout)");
+                        }
+                        found = b.channels.get(c);
+                    }
+                }
+                if (found == null) {
+                    Arrays.fill(data, pos, pos + n, Float.NaN);
+                } else {
+                    System.arraycopy(found.samples, 0, data, pos, n);
+                    if (template == null) {
+                        template = found;
+                    }
+                }
+                pos += n;
+            }
+            String units = template != null ? template.units : ls.units == null ? "mV" : ls.units;
+            double gain = template != null ? template.gain : ls.gain == 0 ? DEFAULT_GAIN : ls.gain;
+            double baseline = template != null ? template.baseline : ls.baseline;
+            channels.add(new Channel(ls.description, units, gain, baseline, Units.isVoltage(units), data));
+        }
+        return new Block(h.fs, 1, channels, warnings, List.copyOf(formats));
+    }
+
+    // ---------------------------------------------------------------- header parsing
+
+    /** One signal line of a header. */
+    record Signal(String fileName, int format, int spf, int skew, long offset, double gain, double baseline,
+                  String units, int adcResolution, int adcZero, int initialValue, Integer checksum, int blockSize,
+                  String description) {
+    }
+
+    /** One segment line of a multi-segment header; {@code ~} names a null segment. */
+    record Segment(String name, long nsamp) {
+        boolean isNull() {
+            return "~".equals(name);
+        }
+    }
+
+    /** A parsed header; {@code nsamp} is −1 when the header does not state it. */
+    static final class Header {
+        final String name;
+        final int nseg;
+        final int nsig;
+        final double fs;
+        final long nsamp;
+        final String baseTime;
+        final String baseDate;
+        final List<Signal> signals = new ArrayList<>();
+        final List<Segment> segments = new ArrayList<>();
+        final List<String> comments = new ArrayList<>();
+
+        Header(String name, int nseg, int nsig, double fs, long nsamp, String baseTime, String baseDate) {
+            this.name = name;
+            this.nseg = nseg;
+            this.nsig = nsig;
+            this.fs = fs;
+            this.nsamp = nsamp;
+            this.baseTime = baseTime;
+            this.baseDate = baseDate;
+        }
+
+        Header withSamples(long n) {
+            Header copy = new Header(name, nseg, nsig, fs, n, baseTime, baseDate);
+            copy.signals.addAll(signals);
+            copy.segments.addAll(segments);
+            copy.comments.addAll(comments);
+            return copy;
+        }
+    }
+
+    /** Parses a header file; every violation of {@code header(5)} is an {@link EcgReadException}. */
+    static Header parseHeader(Path file) throws EcgReadException {
+        String name = file.toString();
+        byte[] bytes;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new EcgReadException(name, "header file not found");
+            }
+            long size = Files.size(file);
+            if (size > MAX_HEADER_BYTES) {
+                throw new EcgReadException(name, "header of " + size + " bytes is too large for a WFDB header");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
+        }
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new EcgReadException(name, "not a WFDB header: binary content");
+            }
+        }
+        String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n|\r|\n");
+        Header h = null;
+        List<String> comments = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.startsWith("#")) {
+                String comment = line.substring(1).strip();
+                if (!comment.isEmpty()) {
+                    comments.add(comment);
+                }
+                continue;
+            }
+            if (h == null) {
+                h = parseRecordLine(line, name, i + 1);
+            } else if (h.nseg > 0 && h.segments.size() < h.nseg) {
+                h.segments.add(parseSegmentLine(line, name, i + 1));
+            } else if (h.nseg == 0 && h.signals.size() < h.nsig) {
+                h.signals.add(parseSignalLine(line, name, i + 1));
+            } else {
+                throw new EcgReadException(name, "line " + (i + 1) + ": unexpected line after the "
+                        + (h.nseg > 0 ? h.nseg + " segment" : h.nsig + " signal") + " lines: '" + abbreviate(line) + "'");
+            }
+        }
+        if (h == null) {
+            throw new EcgReadException(name, "empty header: no record line");
+        }
+        h.comments.addAll(comments);
+        if (h.nseg > 0 && h.segments.size() < h.nseg) {
+            throw new EcgReadException(name, "the record line declares " + h.nseg + " segments, the header lists "
+                    + h.segments.size());
+        }
+        if (h.nseg == 0 && h.signals.size() < h.nsig) {
+            throw new EcgReadException(name, "the record line declares " + h.nsig + " signals, the header describes "
+                    + h.signals.size());
+        }
+        return h;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+
+    static Header parseRecordLine(String line, String name, int lineNo) throws EcgReadException {
+        String[] t = line.split("[ \t]+");
+        String where = "line " + lineNo + " (record line): ";
+        String recordField = t[0];
+        int nseg = 0;
+        int slash = recordField.indexOf('/');
+        String record = slash >= 0 ? recordField.substring(0, slash) : recordField;
+        if (!RECORD_NAME.matcher(record).matches()) {
+            throw new EcgReadException(name, where + "'" + abbreviate(record) + "' is not a record name");
+        }
+        if (slash >= 0) {
+            nseg = parseInt(recordField.substring(slash + 1), name, where + "number of segments");
+            if (nseg < 1 || nseg > MAX_SEGMENTS) {
+                throw new EcgReadException(name, where + "number of segments " + nseg + " is out of range");
+            }
+        }
+        if (t.length < 2) {
+            throw new EcgReadException(name, where + "the number of signals is missing");
+        }
+        int nsig = parseInt(t[1], name, where + "number of signals");
+        if (nsig < 0 || nsig > MAX_SIGNALS) {
+            throw new EcgReadException(name, where + "number of signals " + nsig + " is out of range");
+        }
+        double fs = DEFAULT_FS;
+        if (t.length > 2) {
+            Matcher m = FS_FIELD.matcher(t[2]);
+            if (!m.matches()) {
+                throw new EcgReadException(name, where + "unreadable sampling frequency '" + t[2] + "'");
+            }
+            fs = parseDouble(m.group(1), name, where + "sampling frequency");
+            if (!(fs > 0) || Double.isInfinite(fs)) {
+                throw new EcgReadException(name, where + "sampling frequency " + m.group(1) + " is not positive");
+            }
+        }
+        long nsamp = -1;
+        if (t.length > 3) {
+            nsamp = parseLong(t[3], name, where + "number of samples");
+            if (nsamp < 0) {
+                throw new EcgReadException(name, where + "negative number of samples " + nsamp);
+            }
+            if (nsamp == 0 && nseg == 0) {
+                nsamp = -1;
+            }
+        }
+        String baseTime = t.length > 4 ? t[4] : null;
+        String baseDate = t.length > 5 ? t[5] : null;
+        if (baseTime != null && !baseTime.matches("\\d{1,2}(:\\d{1,2}){0,2}(\\.\\d+)?")) {
+            throw new EcgReadException(name, where + "unreadable base time '" + abbreviate(baseTime) + "'");
+        }
+        if (baseDate != null && !baseDate.matches("\\d{1,2}/\\d{1,2}/\\d{1,4}")) {
+            throw new EcgReadException(name, where + "unreadable base date '" + abbreviate(baseDate) + "'");
+        }
+        if (t.length > 6) {
+            throw new EcgReadException(name, where + "unexpected text after the base date: '" + abbreviate(t[6]) + "'");
+        }
+        return new Header(record, nseg, nsig, fs, nsamp, baseTime, baseDate);
+    }
+
+    static Segment parseSegmentLine(String line, String name, int lineNo) throws EcgReadException {
+        String[] t = line.split("[ \t]+");
+        String where = "line " + lineNo + " (segment line): ";
+        if (t.length != 2) {
+            throw new EcgReadException(name, where + "expected a segment name and its number of samples");
+        }
+        if (!t[0].equals("~") && !RECORD_NAME.matcher(t[0]).matches()) {
+            throw new EcgReadException(name, where + "'" + abbreviate(t[0]) + "' is not a segment name");
+        }
+        long n = parseLong(t[1], name, where + "number of samples");
+        if (n < 0) {
+            throw new EcgReadException(name, where + "negative number of samples " + n);
+        }
+        return new Segment(t[0], n);
+    }
+
+    static Signal parseSignalLine(String line, String name, int lineNo) throws EcgReadException {
+        String[] t = line.split("[ \t]+", 9);
+        String where = "line " + lineNo + " (signal line): ";
+        if (t.length < 2) {
+            throw new EcgReadException(name, where + "the signal format is missing");
+        }
+        String fileName = t[0];
+        if (fileName.contains("/") || fileName.contains("\\") || fileName.equals("..")) {
+            throw new EcgReadException(name, where + "signal file '" + abbreviate(fileName)
+                    + "' is not a plain file name beside the header");
+        }
+        Matcher f = FORMAT_FIELD.matcher(t[1]);
+        if (!f.matches()) {
+            throw new EcgReadException(name, where + "unreadable signal format '" + abbreviate(t[1]) + "'");
+        }
+        int format = parseInt(f.group(1), name, where + "signal format");
+        int spf = f.group(2) == null ? 1 : parseInt(f.group(2), name, where + "samples per frame");
+        int skew = f.group(3) == null ? 0 : parseInt(f.group(3), name, where + "skew");
+        long offset = f.group(4) == null ? 0 : parseLong(f.group(4), name, where + "byte offset");
+        if (spf < 1 || spf > 1_000_000) {
+            throw new EcgReadException(name, where + "samples per frame " + spf + " is out of range");
+        }
+        if (skew > 1_000_000) {
+            throw new EcgReadException(name, where + "skew " + skew + " is out of range");
+        }
+        double gain = DEFAULT_GAIN;
+        String units = null;
+        Double baseline = null;
+        if (t.length > 2) {
+            Matcher g = GAIN_FIELD.matcher(t[2]);
+            if (!g.matches()) {
+                throw new EcgReadException(name, where + "unreadable ADC gain '" + abbreviate(t[2]) + "'");
+            }
+            gain = parseDouble(g.group(1), name, where + "ADC gain");
+            if (Double.isNaN(gain) || Double.isInfinite(gain)) {
+                throw new EcgReadException(name, where + "ADC gain " + g.group(1) + " is not a number");
+            }
+            if (g.group(2) != null) {
+                baseline = (double) parseInt(g.group(2), name, where + "baseline");
+            }
+            if (g.group(3) != null && !g.group(3).isEmpty()) {
+                units = g.group(3);
+            }
+        }
+        int adcResolution = t.length > 3 ? parseInt(t[3], name, where + "ADC resolution") : 0;
+        int adcZero = t.length > 4 ? parseInt(t[4], name, where + "ADC zero") : 0;
+        int initial = t.length > 5 ? parseInt(t[5], name, where + "initial value") : adcZero;
+        Integer checksum = t.length > 6 ? parseInt(t[6], name, where + "checksum") : null;
+        int blockSize = t.length > 7 ? parseInt(t[7], name, where + "block size") : 0;
+        String description = t.length > 8 ? t[8].strip() : "";
+        return new Signal(fileName, format, spf, skew, offset, gain, baseline == null ? adcZero : baseline, units,
+                adcResolution, adcZero, initial, checksum, blockSize, description);
+    }
+
+    private static int parseInt(String s, String name, String what) throws EcgReadException {
+        try {
+            return Integer.parseInt(s.startsWith("+") ? s.substring(1) : s);
+        } catch (NumberFormatException e) {
+            throw new EcgReadException(name, what + ": '" + abbreviate(s) + "' is not an integer");
+        }
+    }
+
+    private static long parseLong(String s, String name, String what) throws EcgReadException {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new EcgReadException(name, what + ": '" + abbreviate(s) + "' is not an integer");
+        }
+    }
+
+    private static double parseDouble(String s, String name, String what) throws EcgReadException {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new EcgReadException(name, what + ": '" + abbreviate(s) + "' is not a number");
+        }
+    }
+
+    private static Path parent(Path file) {
+        Path p = file.toAbsolutePath().getParent();
+        return p == null ? file.toAbsolutePath() : p;
+    }
+}
