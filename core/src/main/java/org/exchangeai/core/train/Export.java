@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.onnx.PythonLiterals;
+import org.exchangeai.core.prep.Preparation;
 
 /**
  * Turns a trained graph into a model file other sites (and the original platform) can use:
@@ -48,17 +49,25 @@ public final class Export {
      * @param base the base model as read (for its metadata)
      * @param classes class names in output order
      * @param samplingRate model input rate in Hz when the base model does not declare one
+     * @param preparation the recipe the training inputs were prepared with, or {@code null}; its JSON is
+     *     stored under {@link Preparation#METADATA_KEY} and its original-platform keys describe the inputs the
+     *     weights were trained on (normally the recipe comes from the base model's metadata, so the base
+     *     model's {@code scale}, {@code standardizer} and {@code sampling_rate} carry over); without one,
+     *     the base model's values are kept
      * @param multiLabel label type recorded in the metadata
      */
     public static OnnxGraph finish(OnnxGraph trained, OnnxGraph base, List<String> classes, int samplingRate,
-            boolean multiLabel, Provenance provenance) {
+            Preparation preparation, boolean multiLabel, Provenance provenance) {
         OnnxGraph g = trained.withBatchNormInference().withDynamicBatch(BATCH_DIM);
         long opset = g.opsetVersion();
         if (opset >= 13 && opset < 17) {
             // every operator this engine runs reads the same from opset 13 to 17
             g = g.withOpsetVersion(17);
         }
-        Map<String, String> baseMeta = base.metadata();
+        Map<String, String> baseMeta = new LinkedHashMap<>(base.metadata());
+        if (preparation != null) {
+            baseMeta.putAll(preparation.toMetadata());
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TARGET_KEYS, PythonLiterals.stringList(classes));
         meta.put(STANDARDIZER, baseMeta.getOrDefault(STANDARDIZER, "None"));
@@ -66,7 +75,7 @@ public final class Export {
         // the original platform assumes milliVolt when a model declares no scale
         meta.put(SCALE, baseMeta.getOrDefault(SCALE, "milliVolt"));
         baseMeta.forEach((k, v) -> {
-            if (!meta.containsKey(k) && !k.startsWith("exchangeai.")) {
+            if (!meta.containsKey(k) && (!k.startsWith("exchangeai.") || k.equals(Preparation.METADATA_KEY))) {
                 meta.put(k, v);
             }
         });

@@ -22,6 +22,7 @@ import org.exchangeai.core.data.Split;
 import org.exchangeai.core.onnx.HeadSurgery;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.onnx.Tensor;
+import org.exchangeai.core.prep.Preparation;
 
 /**
  * Fine-tunes or trains an ONNX model on prepared recordings and exports the best epoch as ONNX.
@@ -71,9 +72,24 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Trains on examples prepared with {@code preparation} (normally {@code Preparation.fromMetadata} of
+     * the base model); the recipe is written into the exported model's metadata.
+     */
+    public TrainingResult train(OnnxGraph base, String baseSha256, List<Example> examples, Preparation preparation) {
+        try (NDManager parent = Engines.newManager()) {
+            return train(base, baseSha256, examples, (int) Math.round(preparation.samplingRate()), preparation, parent);
+        }
+    }
+
     /** As {@link #train(OnnxGraph, String, List, int)}, with every array of the run under {@code parent}. */
     public TrainingResult train(OnnxGraph base, String baseSha256, List<Example> examples, int samplingRate,
             NDManager parent) {
+        return train(base, baseSha256, examples, samplingRate, null, parent);
+    }
+
+    private TrainingResult train(OnnxGraph base, String baseSha256, List<Example> examples, int samplingRate,
+            Preparation preparation, NDManager parent) {
         long start = System.nanoTime();
         if (examples.size() < 4) {
             throw new IllegalArgumentException("at least 4 recordings are needed, got " + examples.size());
@@ -133,7 +149,7 @@ public final class Trainer {
                 run.emit(TrainingEvent.Kind.LEARNING_RATE_FOUND, 0, 0, Double.NaN, Double.NaN, Double.NaN,
                         Double.NaN, lr, "learning rate " + lr + (suggested == null ? " (finder gave none)" : ""));
             }
-            return run.fit(lr, surgery, base, baseSha256, samplingRate, classes);
+            return run.fit(lr, surgery, base, baseSha256, samplingRate, preparation, classes);
         }
     }
 
@@ -342,7 +358,7 @@ public final class Trainer {
         }
 
         TrainingResult fit(double lr0, HeadSurgery.Result surgery, OnnxGraph base, String baseSha256, int samplingRate,
-                List<String> classes) {
+                Preparation preparation, List<String> classes) {
             EarlyStopping stopping = new EarlyStopping(config.patience(), config.minEpochs(), config.overfitFactor());
             List<TrainingResult.EpochStats> history = new ArrayList<>();
             Map<String, Tensor> best = null;
@@ -415,7 +431,7 @@ public final class Trainer {
                 metrics.put("f1_weighted", b.f1Weighted());
                 metrics.put("train_loss", b.trainLoss());
                 Provenance p = new Provenance(baseSha256, config.method(), hyper, counts, metrics, surgery.changed());
-                model = Export.finish(module.toGraph(), base, classes, samplingRate, config.multiLabel(), p);
+                model = Export.finish(module.toGraph(), base, classes, samplingRate, preparation, config.multiLabel(), p);
             }
             int bestEpoch = best == null ? 0 : stopping.bestEpoch() + 1;
             emit(TrainingEvent.Kind.FINISHED, history.size(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, lr0,

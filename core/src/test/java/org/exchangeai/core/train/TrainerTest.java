@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.exchangeai.core.TestData;
 import org.exchangeai.core.onnx.OnnxGraph;
+import org.exchangeai.core.ecg.Ecg;
+import org.exchangeai.core.io.NpyReader;
+import org.exchangeai.core.io.ReadOptions;
 import org.exchangeai.core.onnx.proto.Onnx;
+import org.exchangeai.core.prep.Preparation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,17 +62,25 @@ class TrainerTest {
 
     /**
      * Fine-tunes the XceptionTime head on 16 recordings of 4 classes (12 train, 4 validation) for 2
-     * epochs, then compares ONNX Runtime on the exported file with the interpreter in inference mode.
+     * epochs, inputs read by {@code NpyReader} and prepared with the model's own recipe
+     * ({@code Preparation.fromMetadata}), then compares ONNX Runtime on the exported file with the
+     * interpreter in inference mode.
      */
     @Test
     void headFineTuningExportsAModelOnnxRuntimeAgreesWith() throws Exception {
         Path basePath = TestData.model("xc_super_pretrained.onnx");
         OnnxGraph base = OnnxGraph.read(basePath);
-        List<Example> data = examples(recordings, 1000);
+        Preparation prep = Preparation.fromMetadata(base.metadata());
+        List<Example> data = new ArrayList<>();
+        for (PtbxlSample.Recording r : recordings) {
+            Ecg ecg = new NpyReader().read(TestData.data("ptbxl/" + r.file()), ReadOptions.DEFAULT.withFs(500.0));
+            data.add(Example.of(r.file(), prep.apply(ecg), r.label()));
+        }
+        assertEquals(1000, data.get(0).input()[0].length);
         List<TrainingEvent> events = new ArrayList<>();
         TrainingConfig cfg = TrainingConfig.defaults(Method.HEAD).withEpochs(2).withBatchSize(4);
         TrainingResult result = new Trainer(cfg).onEvent(events::add)
-                .train(base, OnnxGraph.sha256(Files.readAllBytes(basePath)), data, 100);
+                .train(base, OnnxGraph.sha256(Files.readAllBytes(basePath)), data, prep);
 
         assertEquals(List.of("CD", "MI", "NORM", "STTC"), result.classes());
         assertEquals(2, result.history().size());
@@ -86,6 +98,7 @@ class TrainerTest {
         assertEquals("mikroVolt", meta.get("scale"), "the base model's scale is kept");
         assertEquals("None", meta.get("standardizer"));
         assertEquals("100", meta.get("sampling_rate"));
+        assertEquals(prep, Preparation.fromJson(meta.get(Preparation.METADATA_KEY)), "the full recipe travels along");
         assertEquals(OnnxGraph.sha256(Files.readAllBytes(basePath)), meta.get(Export.BASE_SHA256));
         assertEquals("head", meta.get(Export.METHOD));
         assertTrue(meta.get(Export.CLASS_COUNTS).contains("\"MI\":4"), meta.get(Export.CLASS_COUNTS));
@@ -99,7 +112,12 @@ class TrainerTest {
         assertArrayEquals(base.initializer("block/shortcut/0/shortcut/0/0/Conv.weight").floats(),
                 model.initializer("block/shortcut/0/shortcut/0/0/Conv.weight").floats());
 
-        float[] input = PtbxlSample.batch(recordings.subList(0, 5));
+        float[] input = new float[5 * 12 * 1000];
+        for (int i = 0; i < 5; i++) {
+            for (int lead = 0; lead < 12; lead++) {
+                System.arraycopy(data.get(i).input()[lead], 0, input, (i * 12 + lead) * 1000, 1000);
+            }
+        }
         long[] shape = {5, 12, 1000};
         float[] ort = OrtRunner.run(model, input, shape);
         float[] ours;
