@@ -82,6 +82,26 @@ final class MathOps {
         for (int i = 0; i < axes.length; i++) {
             norm[i] = c.axis(axes[i], rank);
         }
-        return new NDArray[] {x.mean(norm, keep)};
+        return new NDArray[] {mean(x, norm, keep)};
+    }
+
+    /** Maximum over several axes, one axis per call. */
+    static NDArray max(NDArray x, int[] axes, boolean keep) {
+        int[] sorted = java.util.Arrays.stream(axes).distinct().sorted().toArray();
+        NDArray y = x;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            y = y.max(new int[] {sorted[i]}, true);
+        }
+        return keep ? y : y.squeeze(sorted);
+    }
+
+    /** Mean over several axes (the libtorch binding reduces one axis per call). */
+    static NDArray mean(NDArray x, int[] axes, boolean keep) {
+        int[] sorted = java.util.Arrays.stream(axes).distinct().sorted().toArray();
+        NDArray y = x;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            y = y.mean(new int[] {sorted[i]}, true);
+        }
+        return keep ? y : y.squeeze(sorted);
     }
 }

@@ -20,9 +20,15 @@ final class PoolOps {
             }
             requireKernel(node, a);
         });
-        r.register("AveragePool", PoolOps::averagePool, (node, a, opset) -> requireKernel(node, a));
-        r.register("GlobalAveragePool", c -> new NDArray[] {c.input(0).mean(spatialAxes(c.input(0)), true)});
-        r.register("GlobalMaxPool", c -> new NDArray[] {c.input(0).max(spatialAxes(c.input(0)), true)});
+        r.register("AveragePool", PoolOps::averagePool, (node, a, opset) -> {
+            requireKernel(node, a);
+            // ONNX Runtime and libtorch divide a last window that overhangs the input differently
+            if (a.getInt("ceil_mode", 0) != 0) {
+                throw new OpException(node, "ceil_mode=1 is not supported for AveragePool");
+            }
+        });
+        r.register("GlobalAveragePool", c -> new NDArray[] {MathOps.mean(c.input(0), spatialAxes(c.input(0)), true)});
+        r.register("GlobalMaxPool", c -> new NDArray[] {MathOps.max(c.input(0), spatialAxes(c.input(0)), true)});
     }
 
     private static void requireKernel(org.exchangeai.core.onnx.proto.Onnx.NodeProto node, Attributes a) {
@@ -57,18 +63,25 @@ final class PoolOps {
         if (!win.unitDilation()) {
             throw c.error("dilations other than 1 are not supported for AveragePool");
         }
-        boolean ceil = c.attributes().getInt("ceil_mode", 0) != 0;
         boolean includePad = c.attributes().getInt("count_include_pad", 0) != 0;
-        NDArray in = x;
-        Shape padding = win.symmetricPadding();
-        if (!win.symmetric()) {
-            if (!includePad) {
-                throw c.error("unequal begin/end pads with count_include_pad=0 are not supported");
-            }
-            in = win.padExplicitly(x, 0.0);
-            padding = new Shape(new long[win.spatial()]);
+        Shape none = new Shape(new long[win.spatial()]);
+        boolean padded = java.util.Arrays.stream(win.pads).anyMatch(p -> p != 0);
+        if (!padded) {
+            return new NDArray[] {x.getNDArrayInternal().avgPool(win.kernelShape(), win.strideShape(), none, false, true)};
         }
-        return new NDArray[] {
-            in.getNDArrayInternal().avgPool(win.kernelShape(), win.strideShape(), padding, ceil, includePad)};
+        // pad explicitly with zeros so every window is full; then either divide by the kernel size
+        // (count_include_pad=1) or by the number of real elements, which a mask of ones pooled the same
+        // way counts (count_include_pad=0). This does not rely on libtorch's own padding flags.
+        NDArray sum = win.padExplicitly(x, 0.0).getNDArrayInternal()
+                .avgPool(win.kernelShape(), win.strideShape(), none, false, true);
+        if (includePad) {
+            return new NDArray[] {sum};
+        }
+        long[] maskShape = x.getShape().getShape().clone();
+        maskShape[0] = 1;
+        maskShape[1] = 1;
+        NDArray share = win.padExplicitly(c.manager().ones(new Shape(maskShape)), 0.0).getNDArrayInternal()
+                .avgPool(win.kernelShape(), win.strideShape(), none, false, true);
+        return new NDArray[] {sum.div(share)};
     }
 }
