@@ -32,6 +32,49 @@ public final class Engines {
         return pytorch().newBaseManager();
     }
 
+    /** Native stack for threads that run libtorch work. */
+    public static final long STACK_BYTES = 64L << 20;
+
+    /**
+     * Runs {@code work} on a new thread with a {@link #STACK_BYTES} stack and waits for it. libtorch's CPU
+     * kernels can need more native stack than a default Java thread has (a 1 MB thread crashed the JVM
+     * running XceptionTime on a batch of 6), so training and interpretation are run this way. libtorch's
+     * gradient recording is per thread and on by default in a new thread; it is switched off here, as DJL
+     * does for the thread that loads the engine, so only a {@code GradientCollector} records.
+     */
+    public static <T> T onLargeStack(java.util.concurrent.Callable<T> work) {
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        pytorch();
+        Thread t = new Thread(null, () -> {
+            try {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                result[0] = work.call();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "exchangeai-libtorch", STACK_BYTES);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for libtorch work", e);
+        }
+        if (failure[0] instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure[0] instanceof Error err) {
+            throw err;
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
+        @SuppressWarnings("unchecked")
+        T r = (T) result[0];
+        return r;
+    }
+
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }

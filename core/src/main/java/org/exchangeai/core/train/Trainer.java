@@ -35,7 +35,8 @@ import org.exchangeai.core.prep.Preparation;
  *
  * <p>Repeatable: the same seed, data and configuration give the same weights (libtorch runs on the
  * CPU, shuffling and initialisation use seeded Java generators, dropout the seeded libtorch one).
- * {@link #cancel()} is honoured between batches. All arrays of a run live in one manager, every batch
+ * {@link #cancel()} is honoured between batches. The run executes on its own thread with a large native
+ * stack ({@link Engines#onLargeStack}); events arrive on that thread. All arrays of a run live in one manager, every batch
  * in its own scope, so memory does not grow with epochs.
  */
 public final class Trainer {
@@ -89,6 +90,11 @@ public final class Trainer {
     }
 
     private TrainingResult train(OnnxGraph base, String baseSha256, List<Example> examples, int samplingRate,
+            Preparation preparation, NDManager parent) {
+        return Engines.onLargeStack(() -> run(base, baseSha256, examples, samplingRate, preparation, parent));
+    }
+
+    private TrainingResult run(OnnxGraph base, String baseSha256, List<Example> examples, int samplingRate,
             Preparation preparation, NDManager parent) {
         long start = System.nanoTime();
         if (examples.size() < 4) {
