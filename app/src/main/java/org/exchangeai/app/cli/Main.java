@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 EvaluateCommand.class,
                 ModelsCommand.class,
+                ExchangeCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
