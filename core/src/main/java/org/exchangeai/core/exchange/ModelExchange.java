@@ -201,7 +201,7 @@ public final class ModelExchange implements AutoCloseable {
             throw new ExchangeException(Kind.IO, "cannot create " + dir + ": " + e.getMessage(), e);
         }
         try (FileChannel lockFile = FileChannel.open(dir.resolve(".pull.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
+                StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile)) {
             if (lock == null) {
                 throw new ExchangeException(Kind.IO, "another pull of " + what + " is running; try again when it ends");
             }
@@ -240,6 +240,15 @@ public final class ModelExchange implements AutoCloseable {
             return new InstalledModel(config.name(), name, version, target, card);
         } catch (IOException e) {
             throw new ExchangeException(Kind.IO, "cannot install " + what + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock, or null when another process or thread of this one holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return null;
         }
     }
 
