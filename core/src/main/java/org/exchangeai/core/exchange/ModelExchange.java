@@ -214,17 +214,17 @@ public final class ModelExchange implements AutoCloseable {
             }
             Path part = dir.resolve(ExchangeFolder.MODEL_FILE + ".part");
             Files.deleteIfExists(part);
-            String sha;
-            long received;
+            Received got;
             try {
-                long[] count = new long[1];
-                sha = download(fileUrl(name, version, ExchangeFolder.MODEL_FILE), part, card.size(), progress, count);
-                received = count[0];
+                got = download(fileUrl(name, version, ExchangeFolder.MODEL_FILE), part, card.size(), progress);
             } catch (ExchangeException e) {
                 Files.deleteIfExists(part);
                 throw e;
             }
-            Optional<String> mismatch = Integrity.mismatch(received, sha, card.size(), card.sha256());
+            Optional<String> mismatch = got.bytes() > card.size()
+                    ? Optional.of("the server sends " + (got.declared() > card.size() ? got.declared() + " bytes"
+                            : "more than " + card.size() + " bytes") + " but the card says " + card.size())
+                    : Integrity.mismatch(got.bytes(), got.sha256(), card.size(), card.sha256());
             String reason = mismatch.orElseGet(() -> loadProblem(part, card));
             if (reason != null) {
                 Path q = folder.quarantine(config.name(), card, part, reason);
@@ -265,17 +265,26 @@ public final class ModelExchange implements AutoCloseable {
         }
     }
 
-    /** Streams a file into {@code part}, hashing as it goes; stops reading one byte past {@code expected}. */
-    private String download(String url, Path part, long expected, TransferListener progress, long[] count)
+    /** What a download delivered: bytes received (at most one past the card's size), their SHA-256, the declared length. */
+    private record Received(long bytes, String sha256, long declared) {
+    }
+
+    /**
+     * Streams a file into {@code part}, hashing as it goes; stops reading one byte past {@code expected}.
+     * A stream that breaks, or ends early without the server having declared that shorter length,
+     * is a broken transfer; a complete transfer of the wrong size is returned for the integrity check.
+     */
+    private Received download(String url, Path part, long expected, TransferListener progress)
             throws ExchangeException, IOException {
         MessageDigest md = Integrity.newDigest();
         long n = 0;
-        InputStream in;
+        com.github.sardine.impl.io.ContentLengthInputStream in;
         try {
             in = dav.get(url);
         } catch (IOException e) {
             throw failure("downloading " + relative(url), e);
         }
+        long declared = in.getLength() == null ? -1 : in.getLength();
         try (in; OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buf = new byte[1 << 16];
             long lastReport = 0;
@@ -298,20 +307,13 @@ public final class ModelExchange implements AutoCloseable {
                     lastReport = n;
                 }
             }
-        } catch (IOException e) {
-            if (e.getCause() instanceof IOException && n < expected) {
-                throw broke(url, n, expected, e);
-            }
-            throw e;
         }
-        if (n < expected) {
-            // a clean end of stream before the card's size: the server closed early
+        if (n < expected && declared != n) {
             throw new ExchangeException(Kind.UNREACHABLE, "the download of " + relative(url) + " from exchange '"
                     + config.name() + "' ended after " + n + " of " + expected + " bytes; nothing was installed,"
                     + " run the pull again");
         }
-        count[0] = n;
-        return Integrity.hex(md.digest());
+        return new Received(n, Integrity.hex(md.digest()), declared);
     }
 
     private ExchangeException broke(String url, long n, long expected, IOException e) {

@@ -188,6 +188,23 @@ class ModelExchangeTest {
         }
     }
 
+    /** A model file shortened on the server (the server declares the shorter length): refused as a size mismatch. */
+    @Test
+    void truncatedModelOnTheServerIsQuarantined() throws Exception {
+        try (ModelExchange ex = fresh("share9")) {
+            ExchangeCard card = ex.push(source, new PushRequest("xc", "v1", false, null), null);
+            Path onShare = server.root().resolve("share9/xc/v1/model.onnx");
+            byte[] bytes = Files.readAllBytes(onShare);
+            Files.write(onShare, java.util.Arrays.copyOf(bytes, 1000));
+            Path site = tmp.resolve("site-b-9");
+            ExchangeException e = assertThrows(ExchangeException.class, () -> ex.pull("xc", "v1", site, null));
+            assertEquals(Kind.INTEGRITY, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("size is 1000 bytes but the card says " + card.size()), e.getMessage());
+            assertFalse(Files.exists(site.resolve("exchange/share9/xc/v1/model.onnx")));
+            assertEquals(1, new ExchangeFolder(site).quarantined().size());
+        }
+    }
+
     /** A file whose digest matches a (rewritten) card but is no ONNX model is refused by the load check. */
     @Test
     void modelThatDoesNotLoadIsQuarantined() throws Exception {
