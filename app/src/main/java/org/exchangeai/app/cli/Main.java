@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 EvaluateCommand.class,
                 ModelsCommand.class,
+                ConvertCommand.class,
+                AnalyseCommand.class,
                 ExchangeCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -1,0 +1,103 @@
+package org.exchangeai.app.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** Versioned schema changes, applied in order, each in its own transaction. */
+final class Migrations {
+
+    private static final List<String[]> STEPS = List.<String[]>of(
+            new String[] {
+                """
+                CREATE TABLE dataset (
+                  id INTEGER PRIMARY KEY,
+                  name TEXT NOT NULL UNIQUE,
+                  created TEXT NOT NULL
+                )""",
+                """
+                CREATE TABLE recording (
+                  id INTEGER PRIMARY KEY,
+                  dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+                  name TEXT NOT NULL,
+                  status TEXT NOT NULL,
+                  error TEXT,
+                  format TEXT,
+                  leads TEXT,
+                  fs REAL,
+                  samples INTEGER,
+                  signal_sha TEXT,
+                  original_sha TEXT,
+                  info TEXT,
+                  created TEXT NOT NULL,
+                  UNIQUE (dataset_id, name)
+                )""",
+                """
+                CREATE TABLE label (
+                  dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+                  file_name TEXT NOT NULL,
+                  label TEXT NOT NULL,
+                  icd10 TEXT,
+                  PRIMARY KEY (dataset_id, file_name)
+                )""",
+                """
+                CREATE TABLE model (
+                  id INTEGER PRIMARY KEY,
+                  name TEXT NOT NULL,
+                  source TEXT NOT NULL,
+                  sha256 TEXT NOT NULL,
+                  size INTEGER NOT NULL,
+                  card TEXT,
+                  offer_predict INTEGER NOT NULL DEFAULT 1,
+                  offer_finetune INTEGER NOT NULL DEFAULT 1,
+                  created TEXT NOT NULL
+                )""",
+                """
+                CREATE TABLE job (
+                  id INTEGER PRIMARY KEY,
+                  kind TEXT NOT NULL,
+                  title TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  progress REAL NOT NULL DEFAULT 0,
+                  message TEXT,
+                  params TEXT,
+                  result TEXT,
+                  created TEXT NOT NULL,
+                  started TEXT,
+                  finished TEXT
+                )""",
+                "CREATE INDEX recording_dataset ON recording(dataset_id, name)"
+            });
+
+    private Migrations() {
+    }
+
+    static void apply(Connection c) throws SQLException {
+        int version;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        for (int v = version; v < STEPS.size(); v++) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String sql : STEPS.get(v)) {
+                    s.execute(sql);
+                }
+                s.execute("PRAGMA user_version = " + (v + 1));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw new SQLException("schema migration " + (v + 1) + " failed: " + e.getMessage(), e);
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    static int latest() {
+        return STEPS.size();
+    }
+}

@@ -1,0 +1,286 @@
+package org.exchangeai.app.web;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.exchangeai.app.jobs.ImportJob;
+import org.exchangeai.app.jobs.JobInfo;
+import org.exchangeai.app.jobs.JobRunner;
+import org.exchangeai.app.store.Datasets.Dataset;
+import org.exchangeai.app.store.Datasets.Label;
+import org.exchangeai.app.store.Datasets.Recording;
+import org.exchangeai.core.io.ReadOptions;
+
+/** Datasets: create, upload recordings and labels, see what was read, export. */
+public final class DataPage implements Page {
+
+    /** What the data template shows. */
+    public record Model(List<Dataset> datasets, Dataset selected, List<Recording> recordings, Map<String, Integer> histogram,
+            Map<String, String> labels, String labelReport, String error) {
+        public int histogramMax() {
+            return histogram.values().stream().mapToInt(Integer::intValue).max().orElse(1);
+        }
+
+        public String labelOf(String recordingName) {
+            String l = labels.get(LabelMatch.key(recordingName));
+            if (l == null) {
+                l = labels.get(LabelMatch.stem(recordingName));
+            }
+            return l == null ? "–" : l;
+        }
+    }
+
+    private final Services s;
+    private final Map<Long, String> lastLabelReport = new HashMap<>();
+
+    public DataPage(Services s) {
+        this.s = s;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/data", ctx -> {
+            List<Dataset> all = s.datasets().list();
+            if (!all.isEmpty()) {
+                ctx.redirect("/data/" + all.get(all.size() - 1).id());
+            } else {
+                show(ctx, null, null);
+            }
+        });
+        routes.post("/data", this::create);
+        routes.get("/data/{id}", ctx -> show(ctx, id(ctx), null));
+        routes.post("/data/{id}/upload", this::upload);
+        routes.post("/data/{id}/labels", this::labels);
+        routes.get("/data/{id}/jobs", this::jobsPartial);
+        routes.get("/data/{id}/export", ctx -> Export.write(ctx, s, dataset(id(ctx)), ctx.queryParam("as")));
+    }
+
+    static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("no such dataset");
+        }
+    }
+
+    private Dataset dataset(long id) throws Exception {
+        return s.datasets().get(id).orElseThrow(() -> new NotFoundResponse("no dataset " + id));
+    }
+
+    private void show(Context ctx, Long id, String error) throws Exception {
+        List<Dataset> all = s.datasets().list();
+        Dataset selected = id == null ? null : all.stream().filter(d -> d.id() == id).findFirst()
+                .orElseThrow(() -> new NotFoundResponse("no dataset " + id));
+        List<Recording> recs = selected == null ? List.of() : s.datasets().recordings(selected.id());
+        Map<String, Integer> hist = selected == null ? Map.of() : s.datasets().labelHistogram(selected.id());
+        Map<String, String> labels = new HashMap<>();
+        if (selected != null) {
+            for (Label l : s.datasets().labels(selected.id())) {
+                labels.put(LabelMatch.key(l.fileName()), l.label());
+                labels.putIfAbsent(LabelMatch.stem(l.fileName()), l.label());
+            }
+        }
+        Templates.html(ctx, "data.jte", Map.of("model", new Model(all, selected, recs, hist, labels,
+                selected == null ? null : lastLabelReport.get(selected.id()), error)));
+    }
+
+    private void create(Context ctx) throws Exception {
+        try {
+            Dataset d = s.datasets().create(ctx.formParam("name"));
+            ctx.redirect("/data/" + d.id());
+        } catch (IllegalArgumentException e) {
+            ctx.status(400);
+            show(ctx, null, e.getMessage());
+        }
+    }
+
+    private void upload(Context ctx) throws Exception {
+        Dataset d = dataset(id(ctx));
+        List<UploadedFile> files = new ArrayList<>(ctx.uploadedFiles("files"));
+        files.addAll(ctx.uploadedFiles("folder"));
+        files.removeIf(f -> f.filename() == null || f.filename().isBlank());
+        if (files.isEmpty()) {
+            ctx.status(400);
+            show(ctx, d.id(), "Choose at least one file, folder or ZIP to upload.");
+            return;
+        }
+        Path folder = s.workspace().dir().resolve("uploads").resolve(UUID.randomUUID().toString());
+        Files.createDirectories(folder);
+        for (UploadedFile f : files) {
+            Path target = folder.resolve(safeRelative(f.filename())).normalize();
+            if (!target.startsWith(folder)) {
+                throw new BadRequestResponse("unsafe file name: " + f.filename());
+            }
+            Files.createDirectories(target.getParent());
+            try (InputStream in = f.content()) {
+                Files.copy(in, target);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // the same file chosen twice: keep the first
+            }
+        }
+        ReadOptions options = readOptions(ctx);
+        Path root = onlySubfolder(folder);
+        s.jobs().submit("import", "Import " + files.size() + " file(s) into " + d.name(),
+                "{\"dataset\":" + d.id() + "}", JobRunner.Queue.IO, ctx2 -> {
+                    try {
+                        new ImportJob(s.workspace(), d.id(), root, options).run(ctx2);
+                    } finally {
+                        deleteTree(folder);
+                    }
+                });
+        ctx.redirect("/data/" + d.id());
+    }
+
+    /** A folder upload arrives as one top folder; names are kept relative to it. */
+    private static Path onlySubfolder(Path folder) throws IOException {
+        try (var list = Files.list(folder)) {
+            List<Path> entries = list.toList();
+            if (entries.size() == 1 && Files.isDirectory(entries.get(0))) {
+                return entries.get(0);
+            }
+        }
+        return folder;
+    }
+
+    static String safeRelative(String name) {
+        String n = name.replace('\\', '/');
+        List<String> parts = new ArrayList<>();
+        for (String p : n.split("/")) {
+            if (p.isEmpty() || p.equals(".") || p.equals("..")) {
+                continue;
+            }
+            parts.add(p.replaceAll("[\\x00-\\x1f]", "_"));
+        }
+        if (parts.isEmpty()) {
+            throw new BadRequestResponse("empty file name");
+        }
+        return String.join("/", parts);
+    }
+
+    static ReadOptions readOptions(Context ctx) {
+        try {
+            Double fs = blank(ctx.formParam("fs")) ? null : Double.valueOf(ctx.formParam("fs"));
+            Double gain = blank(ctx.formParam("adcGain")) ? null : Double.valueOf(ctx.formParam("adcGain"));
+            String units = blank(ctx.formParam("units")) ? null : ctx.formParam("units");
+            List<String> leads = blank(ctx.formParam("leads")) ? null
+                    : List.of(ctx.formParam("leads").split("\\s*,\\s*"));
+            return new ReadOptions(fs, units, gain, leads);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse("invalid reading option: " + e.getMessage());
+        }
+    }
+
+    private static boolean blank(String v) {
+        return v == null || v.isBlank();
+    }
+
+    private void labels(Context ctx) throws Exception {
+        Dataset d = dataset(id(ctx));
+        UploadedFile f = ctx.uploadedFile("labels");
+        if (f == null) {
+            ctx.status(400);
+            show(ctx, d.id(), "Choose a label CSV to upload.");
+            return;
+        }
+        List<Label> labels;
+        try (InputStream in = f.content()) {
+            labels = parseLabels(new String(in.readAllBytes(), StandardCharsets.UTF_8), f.filename());
+        } catch (IllegalArgumentException e) {
+            ctx.status(400);
+            show(ctx, d.id(), e.getMessage());
+            return;
+        }
+        s.datasets().putLabels(d.id(), labels);
+        lastLabelReport.put(d.id(), LabelMatch.report(labels, s.datasets().recordings(d.id())));
+        ctx.redirect("/data/" + d.id());
+    }
+
+    /** Reads a {@code file_name,label,ICD-10} table; the message of a failure names the file and line. */
+    static List<Label> parseLabels(String text, String fileName) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<Label> out = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        int fileCol = -1;
+        int labelCol = -1;
+        int icdCol = -1;
+        int line = 0;
+        for (CsvRecord rec : CsvReader.builder().ofCsvRecord(text)) {
+            line++;
+            if (line == 1) {
+                for (int i = 0; i < rec.getFieldCount(); i++) {
+                    String h = rec.getField(i).strip().toLowerCase(Locale.ROOT);
+                    if (h.equals("file_name") || h.equals("filename") || h.equals("file")) {
+                        fileCol = i;
+                    } else if (h.equals("label") || h.equals("labels")) {
+                        labelCol = i;
+                    } else if (h.startsWith("icd")) {
+                        icdCol = i;
+                    }
+                }
+                if (fileCol < 0 || labelCol < 0) {
+                    throw new IllegalArgumentException(fileName + ": the first line must name the columns file_name,label,ICD-10");
+                }
+                continue;
+            }
+            if (rec.getFieldCount() == 1 && rec.getField(0).isBlank()) {
+                continue;
+            }
+            if (rec.getFieldCount() <= Math.max(fileCol, labelCol)) {
+                throw new IllegalArgumentException(fileName + ": line " + line + " has too few columns");
+            }
+            String name = rec.getField(fileCol).strip();
+            String label = rec.getField(labelCol).strip();
+            if (name.isEmpty() || label.isEmpty()) {
+                throw new IllegalArgumentException(fileName + ": line " + line + " has an empty file name or label");
+            }
+            if (seen.put(name, line) != null) {
+                throw new IllegalArgumentException(fileName + ": '" + name + "' is labelled twice (line " + line + ")");
+            }
+            String icd = icdCol >= 0 && icdCol < rec.getFieldCount() ? rec.getField(icdCol).strip() : "";
+            out.add(new Label(name, label, icd.isEmpty() ? null : icd));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(fileName + ": no labels found");
+        }
+        return out;
+    }
+
+    private void jobsPartial(Context ctx) throws Exception {
+        long id = id(ctx);
+        List<JobInfo> jobs = s.jobs().recent(50).stream()
+                .filter(j -> j.params() != null && j.params().contains("\"dataset\":" + id + "}")).limit(5).toList();
+        Templates.html(ctx, "partials/jobs.jte", Map.of("jobs", jobs));
+    }
+
+    static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a leftover upload file is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing to clean
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.exchangeai.app.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.sse.SseClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import org.exchangeai.app.jobs.JobInfo;
+
+/** Every job, its progress (pushed with Server-Sent Events) and cancellation. */
+public final class JobsPage implements Page {
+
+    private final Services s;
+    private final ConcurrentLinkedQueue<SseClient> clients = new ConcurrentLinkedQueue<>();
+
+    public JobsPage(Services s) {
+        this.s = s;
+        Consumer<JobInfo> push = this::broadcast;
+        s.jobs().addListener(push);
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/jobs", ctx -> Templates.html(ctx, "jobs.jte", Map.of("jobs", s.jobs().recent(50))));
+        routes.get("/jobs/list", ctx -> Templates.html(ctx, "partials/jobs.jte", Map.of("jobs", s.jobs().recent(50))));
+        routes.post("/jobs/{id}/cancel", ctx -> {
+            boolean ok = s.jobs().cancel(Long.parseLong(ctx.pathParam("id")));
+            ctx.status(ok ? 202 : 409).result(ok ? "cancelling" : "the job has already finished");
+        });
+        routes.get("/api/jobs/{id}", ctx -> {
+            var job = s.jobs().get(Long.parseLong(ctx.pathParam("id")));
+            if (job.isEmpty()) {
+                ctx.status(404);
+                return;
+            }
+            ctx.json(Map.of("job", job.get(), "log", s.jobs().log(job.get().id()),
+                    "queuePosition", s.jobs().positionInQueue(job.get().id())));
+        });
+        routes.sse("/events/jobs", client -> {
+            client.keepAlive();
+            client.onClose(() -> clients.remove(client));
+            clients.add(client);
+        });
+    }
+
+    private void broadcast(JobInfo info) {
+        String data = "{\"id\":" + info.id() + ",\"state\":\"" + info.state().label() + "\",\"progress\":" + info.progress()
+                + ",\"message\":" + quote(info.message()) + "}";
+        for (SseClient c : clients) {
+            try {
+                c.sendEvent("job", data);
+            } catch (RuntimeException e) {
+                clients.remove(c);
+            }
+        }
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,165 @@
+package org.exchangeai.app.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.exchangeai.core.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * A person's way through the platform in a real browser: create a dataset, upload the LUDB folder
+ * and its labels plus a corrupt file, browse recordings on ECG paper, restart the server.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DataAndViewerBrowserTest {
+
+    @TempDir
+    static Path workspace;
+    static WebServer server;
+    static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BrowserSupport.available() || System.getenv("CI") != null,
+                "Debian chromium and chromium-driver are needed");
+        server = WebServer.start(workspace, "127.0.0.1", 0);
+        browser = BrowserSupport.chrome();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    @Test
+    @Order(1)
+    void uploadLudbWithLabelsAndACorruptFile() throws Exception {
+        browser.get(url("/"));
+        BrowserSupport.screenshot(browser, "landing");
+        browser.findElement(By.linkText("Data")).click();
+        browser.findElement(By.id("new-dataset-name")).sendKeys("LUDB");
+        browser.findElement(By.id("new-dataset-name")).submit();
+        BrowserSupport.waitFor(browser, 10).until(ExpectedConditions.textToBe(By.id("dataset-title"), "LUDB"));
+
+        Path ludb = TestData.data("ludb/data");
+        List<String> files;
+        try (Stream<Path> s = Files.list(ludb)) {
+            files = s.map(Path::toString).sorted().collect(Collectors.toList());
+        }
+        Path corrupt = workspace.getParent().resolve("corrupt-" + System.nanoTime() + ".edf");
+        Files.write(corrupt, "this is not an EDF file at all".getBytes());
+        files.add(corrupt.toString());
+        browser.findElement(By.id("upload-files")).sendKeys(String.join("\n", files));
+        browser.findElement(By.id("upload-button")).click();
+        waitForJobsToFinish();
+        browser.navigate().refresh();
+
+        List<WebElement> ok = browser.findElements(By.cssSelector("#recordings tr.ok"));
+        List<WebElement> failed = browser.findElements(By.cssSelector("#recordings tr.failed"));
+        assertEquals(60, ok.size(), "every LUDB record is listed as read");
+        assertEquals(1, failed.size());
+        assertTrue(failed.get(0).getText().contains("not a recognised ECG format"), failed.get(0).getText());
+
+        browser.findElement(By.id("labels-file")).sendKeys(TestData.data("ludb/labels.csv").toString());
+        browser.findElement(By.id("labels-button")).click();
+        BrowserSupport.waitFor(browser, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("label-histogram")));
+        String report = browser.findElement(By.id("label-report")).getText();
+        assertTrue(report.contains("60 match a recording"), report);
+        assertTrue(browser.findElement(By.id("label-histogram")).getText().contains("SR"));
+        BrowserSupport.screenshot(browser, "data");
+    }
+
+    @Test
+    @Order(2)
+    void viewerDrawsTwelveLeadsOnPaperAndArrowKeysMoveBetweenRecordings() throws Exception {
+        browser.findElement(By.cssSelector("#recordings tr.ok a")).click();
+        String first = browser.getCurrentUrl();
+        waitForCanvases(12);
+        assertDrawn(12);
+        BrowserSupport.screenshot(browser, "analyse");
+        for (String layout : List.of("6x2", "3x4")) {
+            new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("layout"))).selectByValue(layout);
+            assertTrue(labelsOnCanvases().containsAll(List.of("I", "II", "V6")), layout);
+            BrowserSupport.screenshot(browser, "analyse-" + layout);
+        }
+        browser.findElement(By.tagName("body")).sendKeys(Keys.ARROW_RIGHT);
+        BrowserSupport.waitFor(browser, 10).until(d -> !d.getCurrentUrl().equals(first));
+        waitForCanvases(12);
+        browser.findElement(By.tagName("body")).sendKeys(Keys.ARROW_LEFT);
+        BrowserSupport.waitFor(browser, 10).until(d -> d.getCurrentUrl().equals(first));
+    }
+
+    @Test
+    @Order(3)
+    void datasetSurvivesARestart() throws Exception {
+        server.close();
+        server = WebServer.start(workspace, "127.0.0.1", 0);
+        browser.get(url("/data"));
+        assertEquals(60, browser.findElements(By.cssSelector("#recordings tr.ok")).size());
+        assertEquals(1, browser.findElements(By.cssSelector("#recordings tr.failed")).size());
+    }
+
+    private void waitForJobsToFinish() {
+        BrowserSupport.waitFor(browser, 120).until(d -> {
+            d.navigate().refresh();
+            Object states = ((JavascriptExecutor) d).executeScript(
+                    "return Array.from(document.querySelectorAll('[data-job]')).map(j => j.dataset.state).join(',')");
+            String s = String.valueOf(states);
+            return !s.isEmpty() && List.of(s.split(",")).stream().allMatch(x -> x.equals("done") || x.equals("failed"));
+        });
+    }
+
+    private void waitForCanvases(int n) {
+        BrowserSupport.waitFor(browser, 20).until(d -> d.findElements(By.cssSelector("#viewer canvas")).size() >= n);
+    }
+
+    private List<String> labelsOnCanvases() {
+        return browser.findElements(By.cssSelector("#viewer .lead-label")).stream()
+                .map(e -> e.getAttribute("textContent")).collect(Collectors.toList());
+    }
+
+    /** Every canvas holds dark trace pixels on top of the paper, and lead labels are present. */
+    private void assertDrawn(int canvases) {
+        @SuppressWarnings("unchecked")
+        List<Long> dark = (List<Long>) ((JavascriptExecutor) browser).executeScript("""
+                return Array.from(document.querySelectorAll('#viewer canvas')).map(c => {
+                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  let n = 0;
+                  for (let i = 0; i < d.length; i += 4) if (d[i] < 90 && d[i+1] < 90 && d[i+2] < 90) n++;
+                  return n;
+                });""");
+        assertEquals(canvases, dark.size());
+        for (int i = 0; i < dark.size(); i++) {
+            assertTrue(dark.get(i) > 200, "canvas " + i + " has a drawn trace (" + dark.get(i) + " dark pixels)");
+        }
+        assertEquals(List.of("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"), labelsOnCanvases());
+        String status = browser.findElement(By.id("viewer-status")).getText();
+        assertTrue(status.contains("25 mm/s") && status.contains("10 mm/mV"), status);
+    }
+}
