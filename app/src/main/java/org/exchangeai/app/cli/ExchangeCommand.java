@@ -19,11 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code exchange list | pull | push | quarantine}: share models with other sites over WebDAV. */
-@Command(name = "exchange", description = "Share models with other sites over a WebDAV exchange (see docs/exchange.md).",
+@Command(name = "exchange", mixinStandardHelpOptions = true, description = "Share models with other sites over a WebDAV exchange (see docs/exchange.md).",
         subcommands = {ExchangeCommand.List.class, ExchangeCommand.Pull.class, ExchangeCommand.Push.class,
                 ExchangeCommand.Quarantine.class},
-        footer = {"", "Exit status: 0 done, 1 other failure, 3 refused by the integrity check, 4 credentials refused,",
-                "5 exchange unreachable, 6 version already exists, 7 not found."})
+        footer = {"", "Exit status: 0 done, 1 other failure, 3 refused by the integrity check, 4 credentials refused,"
+                + " 5 exchange unreachable, 6 version already exists, 7 not found."})
 public final class ExchangeCommand implements Runnable {
 
     @Override
@@ -70,17 +70,39 @@ public final class ExchangeCommand implements Runnable {
         };
     }
 
-    static TransferListener bar(ProgressBar bar) {
-        return (done, total) -> {
+    /** A progress bar that appears with the first transferred byte (not while connecting) and closes with the command. */
+    static final class Progress implements TransferListener, AutoCloseable {
+        private final String task;
+        private ProgressBar bar;
+
+        Progress(String task) {
+            this.task = task;
+        }
+
+        @Override
+        public void transferred(long done, long total) {
+            if (bar == null) {
+                bar = PredictCommand.progress(task, Math.max(total, 1));
+            }
             if (total > 0) {
                 bar.maxHint(total);
             }
             bar.stepTo(done);
-        };
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
     }
 
     @Command(name = "list", description = "List the models on an exchange.")
     static final class List implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+
         @picocli.CommandLine.Mixin
         Target target = new Target();
 
@@ -110,6 +132,9 @@ public final class ExchangeCommand implements Runnable {
     @Command(name = "pull", description = "Download a model, verify size, SHA-256 and that it loads, then install it"
             + " where 'models' and 'predict --model NAME' find it.")
     static final class Pull implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+
         @Parameters(paramLabel = "NAME[@VERSION]", description = "The model (latest version unless one is given).")
         String model;
 
@@ -125,8 +150,8 @@ public final class ExchangeCommand implements Runnable {
                 ExchangeConfig cfg = target.resolve();
                 ExchangeFolder.InstalledModel got;
                 try (ModelExchange ex = new ModelExchange(cfg);
-                        ProgressBar bar = PredictCommand.progress("Downloading", 1)) {
-                    got = ex.pull(name, version, workspace(), bar(bar));
+                        Progress bar = new Progress("Downloading")) {
+                    got = ex.pull(name, version, workspace(), bar);
                 }
                 System.out.println("Pulled " + got.name() + "@" + got.version() + " from exchange '" + got.exchange()
                         + "' (SHA-256 " + got.card().sha256() + ", verified) into " + got.file());
@@ -139,6 +164,9 @@ public final class ExchangeCommand implements Runnable {
 
     @Command(name = "push", description = "Publish a model with its card; an existing version is kept unless --force.")
     static final class Push implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+
         @Parameters(paramLabel = "MODEL.onnx", description = "The model file, or the name of a model the platform knows.")
         String model;
 
@@ -170,8 +198,8 @@ public final class ExchangeCommand implements Runnable {
                 ExchangeConfig cfg = target.resolve();
                 ExchangeCard card;
                 try (ModelExchange ex = new ModelExchange(cfg);
-                        ProgressBar bar = PredictCommand.progress("Uploading", 1)) {
-                    card = ex.push(file, new PushRequest(name != null ? name : defaultName, version, force, publisher), bar(bar));
+                        Progress bar = new Progress("Uploading")) {
+                    card = ex.push(file, new PushRequest(name != null ? name : defaultName, version, force, publisher), bar);
                 }
                 System.out.println("Published " + card.name() + "@" + card.version() + " on exchange '" + cfg.name()
                         + "' (" + card.size() + " bytes, SHA-256 " + card.sha256() + ")");
@@ -184,6 +212,9 @@ public final class ExchangeCommand implements Runnable {
 
     @Command(name = "quarantine", description = "List downloads that were refused by the integrity check, and why.")
     static final class Quarantine implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+
         @Override
         public Integer call() {
             java.util.List<ExchangeFolder.QuarantinedModel> q = new ExchangeFolder(workspace()).quarantined();
