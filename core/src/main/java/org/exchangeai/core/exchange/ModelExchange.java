@@ -101,10 +101,20 @@ public final class ModelExchange implements AutoCloseable {
     /** The models on the exchange: {@code catalogue.json} when present, else the folders. */
     public Catalogue catalogue() throws ExchangeException {
         byte[] json = getSmall(config.url() + Catalogue.FILE, MAX_CATALOGUE_BYTES, "reading the catalogue");
-        if (json != null) {
+        return json == null ? folderCatalogue() : parseOrRebuild(json);
+    }
+
+    /** The catalogue file's entries, or, when the file is damaged, the folders' with a warning saying so. */
+    private Catalogue parseOrRebuild(byte[] json) throws ExchangeException {
+        try {
             return Catalogue.fromJson(json, "the catalogue of exchange '" + config.name() + "'");
+        } catch (ExchangeException e) {
+            Catalogue folders = folderCatalogue();
+            List<String> warnings = new ArrayList<>();
+            warnings.add(e.getMessage() + "; listed from the folders instead");
+            warnings.addAll(folders.warnings());
+            return new Catalogue(folders.models(), Catalogue.Source.FOLDERS, warnings);
         }
-        return folderCatalogue();
     }
 
     /** The models found by listing folders ({@code <model>/<version>/card.json}), ignoring {@code catalogue.json}. */
@@ -391,8 +401,7 @@ public final class ModelExchange implements AutoCloseable {
         putSmall(name + "/" + version + "/" + ExchangeFolder.CARD_FILE, card.toJson().getBytes(
                 java.nio.charset.StandardCharsets.UTF_8), "writing the card of " + what);
         byte[] cat = getSmall(config.url() + Catalogue.FILE, MAX_CATALOGUE_BYTES, "reading the catalogue");
-        Catalogue catalogue = cat == null ? folderCatalogue()
-                : Catalogue.fromJson(cat, "the catalogue of exchange '" + config.name() + "'").with(card);
+        Catalogue catalogue = cat == null ? folderCatalogue() : parseOrRebuild(cat).with(card);
         putSmall(Catalogue.FILE, catalogue.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "writing the catalogue");
         LOG.log(System.Logger.Level.INFO, "published {0} ({1} bytes, SHA-256 {2})", what, size, sha);

@@ -137,6 +137,12 @@ class ModelExchangeTest {
             Catalogue after = ex.catalogue();
             assertEquals(Catalogue.Source.FILE, after.source());
             assertEquals(List.of("3.0", "1.0"), after.models().stream().map(ExchangeCard::version).toList());
+            // a damaged catalogue file: listed from the folders, with a warning
+            Files.writeString(server.root().resolve("share2/catalogue.json"), "{not json");
+            Catalogue damaged = ex.catalogue();
+            assertEquals(Catalogue.Source.FOLDERS, damaged.source());
+            assertEquals(List.of("3.0", "1.0"), damaged.models().stream().map(ExchangeCard::version).toList());
+            assertTrue(damaged.warnings().get(0).contains("is not readable JSON"), damaged.warnings().toString());
         }
     }
 
