@@ -260,6 +260,30 @@ class ModelExchangeTest {
         }
     }
 
+    /** A server that goes silent mid-download: the read timeout (1 s here) ends the pull, nothing is left. */
+    @Test
+    void stalledServerTimesOutAndLeavesNoModel() throws Exception {
+        try (ModelExchange ex = fresh("share10")) {
+            ex.push(source, new PushRequest("xc", "v1", false, null), null);
+        }
+        ExchangeConfig impatient = ExchangeConfig.of("share10", server.url() + "share10/", USER, PASSWORD,
+                java.time.Duration.ofSeconds(1));
+        Path site = tmp.resolve("site-b-10");
+        server.cutModelDownloadsAfter(100_000);
+        server.stallBeforeCut(4000);
+        try (ModelExchange ex = new ModelExchange(impatient)) {
+            ExchangeException e = assertThrows(ExchangeException.class, () -> ex.pull("xc", "v1", site, null));
+            assertEquals(Kind.UNREACHABLE, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("broke off after 100000 of"), e.getMessage());
+            assertTrue(e.getMessage().contains("SocketTimeoutException"), e.getMessage());
+        } finally {
+            server.cutModelDownloadsAfter(-1);
+            server.stallBeforeCut(0);
+        }
+        assertFalse(Files.exists(site.resolve("exchange/share10/xc/v1/model.onnx")));
+        assertNoLeftovers(site.resolve("exchange/share10/xc/v1"));
+    }
+
     /** A wrong password fails with a clear message, and the password shows up in no message or log. */
     @Test
     void wrongPasswordIsClearAndNoPasswordLeaks() throws Exception {

@@ -42,6 +42,7 @@ public final class WebDavTestServer implements AutoCloseable {
     private final Path base;
     private final int port;
     private volatile long cutAfter = -1;
+    private volatile long stallMillis;
 
     private WebDavTestServer(Tomcat tomcat, Path root, Path base, int port) {
         this.tomcat = tomcat;
@@ -92,7 +93,7 @@ public final class WebDavTestServer implements AutoCloseable {
                 long cut = self[0] == null ? -1 : self[0].cutAfter;
                 HttpServletRequest r = (HttpServletRequest) req;
                 if (cut >= 0 && r.getMethod().equals("GET") && r.getRequestURI().endsWith("/model.onnx")) {
-                    chain.doFilter(req, new CuttingResponse((HttpServletResponse) res, cut));
+                    chain.doFilter(req, new CuttingResponse((HttpServletResponse) res, cut, self[0].stallMillis));
                 } else {
                     chain.doFilter(req, res);
                 }
@@ -130,6 +131,11 @@ public final class WebDavTestServer implements AutoCloseable {
         this.cutAfter = bytes;
     }
 
+    /** With a cut set: before dropping the connection, go silent for this long (a server that hangs). */
+    public void stallBeforeCut(long millis) {
+        this.stallMillis = millis;
+    }
+
     @Override
     public void close() throws Exception {
         tomcat.stop();
@@ -142,11 +148,13 @@ public final class WebDavTestServer implements AutoCloseable {
     /** Passes the first {@code limit} body bytes through, flushes them, then fails so Tomcat aborts the connection. */
     private static final class CuttingResponse extends HttpServletResponseWrapper {
         private final long limit;
+        private final long stallMillis;
         private ServletOutputStream stream;
 
-        CuttingResponse(HttpServletResponse res, long limit) {
+        CuttingResponse(HttpServletResponse res, long limit, long stallMillis) {
             super(res);
             this.limit = limit;
+            this.stallMillis = stallMillis;
         }
 
         @Override
@@ -168,6 +176,13 @@ public final class WebDavTestServer implements AutoCloseable {
                         n += allowed;
                         if (allowed < len) {
                             out.flush();
+                            if (stallMillis > 0) {
+                                try {
+                                    Thread.sleep(stallMillis);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
                             throw new IOException("test server drops the connection after " + n + " bytes");
                         }
                     }
