@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ModelsCommand.class,
                 ConvertCommand.class,
                 AnalyseCommand.class,
+                ExchangeCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
