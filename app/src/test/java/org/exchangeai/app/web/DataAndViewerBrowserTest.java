@@ -125,6 +125,75 @@ class DataAndViewerBrowserTest {
         assertEquals(1, browser.findElements(By.cssSelector("#recordings tr.failed")).size());
     }
 
+    /**
+     * A MUSE XML file and a ZIP (three LUDB records and a labels.csv) in one upload: both are
+     * listed, the ZIP's labels are taken, the filter narrows the table, and the CSV export holds
+     * one harmonised file per recording (12 leads × 5000 samples for LUDB, per the headers).
+     */
+    @Test
+    @Order(4)
+    void museFileAndZipWithLabelsAreReadFilteredAndExported() throws Exception {
+        browser.get(url("/data"));
+        browser.findElement(By.id("new-dataset-name")).sendKeys("Mixed");
+        browser.findElement(By.id("new-dataset-name")).submit();
+        BrowserSupport.waitFor(browser, 10).until(ExpectedConditions.textToBe(By.id("dataset-title"), "Mixed"));
+        String datasetUrl = browser.getCurrentUrl();
+
+        Path zip = workspace.getParent().resolve("ludb-three-" + System.nanoTime() + ".zip");
+        List<String> records = List.of("10", "104", "107");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String r : records) {
+                for (String ext : List.of(".hea", ".dat")) {
+                    out.putNextEntry(new java.util.zip.ZipEntry("data/" + r + ext));
+                    out.write(Files.readAllBytes(TestData.data("ludb/data/" + r + ext)));
+                    out.closeEntry();
+                }
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry("labels.csv"));
+            out.write("file_name,label,ICD-10\ndata/10.hea,SR,\ndata/104.hea,AFIB,I48.91\ndata/107.hea,SR,\n".getBytes());
+            out.closeEntry();
+        }
+        browser.findElement(By.id("upload-files")).sendKeys(TestData.data("muse/muse-sinus.xml") + "\n" + zip);
+        browser.findElement(By.id("upload-button")).click();
+        waitForJobsToFinish();
+        browser.navigate().refresh();
+
+        List<String> names = browser.findElements(By.cssSelector("#recordings tr.ok")).stream()
+                .map(e -> e.getAttribute("data-name")).sorted().collect(Collectors.toList());
+        String zipName = zip.getFileName().toString();
+        assertEquals(List.of(zipName + "!/data/10.hea", zipName + "!/data/104.hea", zipName + "!/data/107.hea", "muse-sinus.xml"),
+                names);
+        assertEquals(0, browser.findElements(By.cssSelector("#recordings tr.failed")).size());
+        WebElement second = browser.findElement(By.cssSelector("#recordings tr[data-name='" + zipName + "!/data/104.hea']"));
+        assertTrue(second.getText().contains("AFIB"), "the ZIP's labels.csv labels its recordings: " + second.getText());
+        assertTrue(browser.findElement(By.id("label-histogram")).getText().contains("AFIB"));
+
+        browser.findElement(By.id("recordings-filter")).sendKeys("muse");
+        assertEquals(1, browser.findElements(By.cssSelector("#recordings tr.ok")).stream().filter(WebElement::isDisplayed).count());
+        assertTrue(browser.findElement(By.id("recordings-shown")).getText().contains("1 of 1 matching (4 in all)"),
+                browser.findElement(By.id("recordings-shown")).getText());
+
+        String exportHref = browser.findElement(By.id("export-csv")).getAttribute("href");
+        assertTrue(exportHref.startsWith(datasetUrl));
+        java.net.http.HttpResponse<byte[]> res = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(exportHref)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, res.statusCode());
+        assertEquals("application/zip", res.headers().firstValue("Content-Type").orElse(""));
+        java.util.Map<String, String> entries = new java.util.TreeMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(res.body()))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of("data/10.csv", "data/104.csv", "data/107.csv", "muse-sinus.csv"), List.copyOf(entries.keySet()));
+        String ludb = entries.get("data/10.csv");
+        String[] lines = ludb.split("\n");
+        assertTrue(lines[0].contains("V6"), lines[0]);
+        assertEquals(5001, lines.length, "a header line and 5000 samples");
+        BrowserSupport.screenshot(browser, "data-mixed");
+    }
+
     private void waitForJobsToFinish() {
         BrowserSupport.waitFor(browser, 120).until(d -> {
             d.navigate().refresh();
