@@ -102,7 +102,36 @@ class DataAndViewerBrowserTest {
         String first = browser.getCurrentUrl();
         waitForCanvases(12);
         assertDrawn(12);
+        // the computed measurements arrive with the analysis; then the overlays are on the paper
+        BrowserSupport.waitFor(browser, 60).until(d -> d.findElement(
+                By.cssSelector("#measurements tr[data-key='hr_bpm'] .computed")).getText().matches("\\d+(\\.\\d)?"));
+        for (String key : List.of("hr_bpm", "qrs_ms", "qt_ms", "qtc_ms", "qrs_axis_deg")) {
+            String v = browser.findElement(By.cssSelector("#measurements tr[data-key='" + key + "'] .computed")).getText();
+            assertTrue(v.matches("-?\\d+(\\.\\d)?"), key + " is a number: " + v);
+        }
+        double hr = Double.parseDouble(browser.findElement(
+                By.cssSelector("#measurements tr[data-key='hr_bpm'] .computed")).getText());
+        assertTrue(hr > 30 && hr < 200, "a heart rate a heart can have: " + hr);
+        assertTrue(countPixels("r > 200 && g < 60 && b > 70 && b < 130") > 12 * 5, "R-peak markers on every lead");
+        String withWaves = canvasImage();
+        browser.findElement(By.id("show-waves")).click();
+        assertTrue(!withWaves.equals(canvasImage()), "P/QRS/T bands are drawn (hiding them changes the picture)");
+        browser.findElement(By.id("show-waves")).click();
         BrowserSupport.screenshot(browser, "analyse");
+        org.openqa.selenium.support.ui.Select view = new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("view")));
+        view.selectByValue("beats");
+        waitForCanvases(12);
+        assertTrue(browser.findElement(By.id("viewer-status")).getText().contains("beats superimposed"));
+        assertTrue(countPixels("b > r + 40 || g > r + 40") > 300, "coloured beats are superimposed (blue, green, teal traces on pink paper)");
+        BrowserSupport.screenshot(browser, "analyse-qrs-overlay");
+        view.selectByValue("median");
+        waitForCanvases(12);
+        assertEquals("Median beat per lead", browser.findElement(By.id("viewer-status")).getText());
+        assertEquals(12, browser.findElements(By.cssSelector("#viewer canvas[data-lead]")).size(), "a median beat for each lead");
+        assertTrue(countPixels("r < 90 && g < 90 && b < 90") > 12 * 100, "median beats are drawn");
+        BrowserSupport.screenshot(browser, "analyse-median");
+        view.selectByValue("paper");
+        waitForCanvases(12);
         for (String layout : List.of("6x2", "3x4")) {
             new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("layout"))).selectByValue(layout);
             assertTrue(labelsOnCanvases().containsAll(List.of("I", "II", "V6")), layout);
@@ -202,6 +231,22 @@ class DataAndViewerBrowserTest {
             String s = String.valueOf(states);
             return !s.isEmpty() && List.of(s.split(",")).stream().allMatch(x -> x.equals("done") || x.equals("failed"));
         });
+    }
+
+    /** How many pixels of all viewer canvases satisfy a condition on r, g, b. */
+    private long countPixels(String condition) {
+        return ((Number) ((JavascriptExecutor) browser).executeScript("""
+                let n = 0;
+                for (const c of document.querySelectorAll('#viewer canvas')) {
+                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  for (let i = 0; i < d.length; i += 4) { const r = d[i], g = d[i+1], b = d[i+2]; if (%s) n++; }
+                }
+                return n;""".formatted(condition))).longValue();
+    }
+
+    private String canvasImage() {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#viewer canvas')).map(c => c.toDataURL()).join('|')"));
     }
 
     private void waitForCanvases(int n) {

@@ -63,9 +63,7 @@ class ServerKillTest {
 
     @Test
     void importKilledMidwayLeavesOnlyWholeRecordingsAndAnInterruptedJob() throws Exception {
-        long t0 = System.nanoTime();
         int port = startServerProcess();
-        System.err.println("started " + (System.nanoTime() - t0) / 1e9);
         String base = "http://127.0.0.1:" + port;
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/data"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -96,7 +94,6 @@ class ServerKillTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(302, uploaded.statusCode(), uploaded.body());
 
-        System.err.println("uploaded " + (System.nanoTime() - t0) / 1e9);
         // wait until the import is under way, then kill the process without any chance to clean up
         double progress = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -111,9 +108,7 @@ class ServerKillTest {
         assertTrue(process.waitFor(20, TimeUnit.SECONDS));
         assertEquals(137, process.exitValue(), "killed by SIGKILL");
         process = null;
-        System.err.println("killed " + (System.nanoTime() - t0) / 1e9 + " at " + progress);
 
-        System.err.println("restarted " + (System.nanoTime() - t0) / 1e9);
         // a new server on the same workspace
         try (WebServer server = WebServer.start(workspace, "127.0.0.1", 0)) {
             String again = "http://127.0.0.1:" + server.port();
