@@ -101,10 +101,10 @@ class DataAndViewerBrowserTest {
         browser.findElement(By.cssSelector("#recordings tr.ok a")).click();
         String first = browser.getCurrentUrl();
         waitForCanvases(12);
-        assertDrawn(12);
         // the computed measurements arrive with the analysis; then the overlays are on the paper
         BrowserSupport.waitFor(browser, 60).until(d -> d.findElement(
                 By.cssSelector("#measurements tr[data-key='hr_bpm'] .computed")).getText().matches("\\d+(\\.\\d)?"));
+        assertDrawn(12);
         for (String key : List.of("hr_bpm", "qrs_ms", "qt_ms", "qtc_ms", "qrs_axis_deg")) {
             String v = browser.findElement(By.cssSelector("#measurements tr[data-key='" + key + "'] .computed")).getText();
             assertTrue(v.matches("-?\\d+(\\.\\d)?"), key + " is a number: " + v);
@@ -253,9 +253,11 @@ class DataAndViewerBrowserTest {
         BrowserSupport.waitFor(browser, 20).until(d -> d.findElements(By.cssSelector("#viewer canvas")).size() >= n);
     }
 
+    /** Read in one script, so that a re-render (the analysis arriving) cannot interleave. */
+    @SuppressWarnings("unchecked")
     private List<String> labelsOnCanvases() {
-        return browser.findElements(By.cssSelector("#viewer .lead-label")).stream()
-                .map(e -> e.getAttribute("textContent")).collect(Collectors.toList());
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#viewer .lead-label')).map(e => e.textContent)");
     }
 
     /** Every canvas holds dark trace pixels on top of the paper, and lead labels are present. */

@@ -143,6 +143,7 @@ class ServerKillTest {
             assertTrue(rows > 0 && rows < totalRecords, rows + " of " + totalRecords + " recordings kept");
             String dataPage = get(again + datasetPath).body();
             assertEquals(rows, count(dataPage, "<tr class=\"ok\""), "the data page lists every kept recording");
+            assertTrue(dataPage.contains("id=\"count-ok\">" + rows + "<"), "and counts them");
 
             // every object is whole: its content hashes to its name, and no temporary file remains
             List<Path> objects;
