@@ -7,8 +7,6 @@
   const pages = { h: '/', d: '/data', a: '/analyse', j: '/jobs' };
   document.addEventListener('keydown', function (e) {
     if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-    const filter = document.getElementById('recordings-filter');
-    if (e.key === '/' && filter) { e.preventDefault(); filter.focus(); return; }
     if (pages[e.key]) { window.location.href = pages[e.key]; }
   });
   // Job progress arrives as Server-Sent Events; parts of the page listening to
@@ -67,6 +65,9 @@
       next.disabled = page >= pages - 1;
       prev.parentElement.hidden = pages === 1;
     }
+    document.addEventListener('keydown', e => {
+      if (e.key === '/' && !typing(e) && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); filter.focus(); }
+    });
     filter.addEventListener('input', () => { page = 0; apply(); });
     onlyFailed.addEventListener('change', () => { page = 0; apply(); });
     prev.addEventListener('click', () => { page--; apply(); });

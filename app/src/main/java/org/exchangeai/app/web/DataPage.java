@@ -48,6 +48,15 @@ public final class DataPage implements Page {
 
     public DataPage(Services s) {
         this.s = s;
+        // pages are made before any job runs: upload folders still here belong to imports that a
+        // stopped or killed process never finished, and nothing will read them again
+        Path uploads = s.workspace().dir().resolve("uploads");
+        deleteTree(uploads);
+        try {
+            Files.createDirectories(uploads);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + uploads, e);
+        }
     }
 
     @Override

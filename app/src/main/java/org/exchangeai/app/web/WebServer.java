@@ -27,9 +27,6 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(Path workspaceDir, String host, int port) throws IOException, SQLException {
         Workspace ws = Workspace.open(workspaceDir);
         JobRunner jobs = new JobRunner(ws);
-        // no job runs yet: upload folders still here belong to imports the previous process never finished
-        DataPage.deleteTree(ws.dir().resolve("uploads"));
-        java.nio.file.Files.createDirectories(ws.dir().resolve("uploads"));
         Services services = new Services(ws, new Datasets(ws), jobs, new RecordingCache(ws, 64));
         List<Page> pages = List.of(new LandingPage(services), new DataPage(services), new AnalysePage(services),
                 new JobsPage(services));

@@ -197,7 +197,9 @@ class DataAndViewerBrowserTest {
         assertTrue(second.getText().contains("AFIB"), "the ZIP's labels.csv labels its recordings: " + second.getText());
         assertTrue(browser.findElement(By.id("label-histogram")).getText().contains("AFIB"));
 
-        browser.findElement(By.id("recordings-filter")).sendKeys("muse");
+        browser.findElement(By.tagName("body")).sendKeys("/");
+        assertEquals("recordings-filter", browser.switchTo().activeElement().getAttribute("id"), "/ focuses the filter");
+        browser.switchTo().activeElement().sendKeys("muse");
         assertEquals(1, browser.findElements(By.cssSelector("#recordings tr.ok")).stream().filter(WebElement::isDisplayed).count());
         assertTrue(browser.findElement(By.id("recordings-shown")).getText().contains("1 of 1 matching (4 in all)"),
                 browser.findElement(By.id("recordings-shown")).getText());
