@@ -186,6 +186,9 @@ class ModelsAndPredictBrowserTest {
         BrowserSupport.waitFor(browser, 20).until(d -> darkPixels("pred-strip") > 1000);
         assertEquals(4, browser.findElements(By.cssSelector("#pred-bars .bar-row")).size());
         BrowserSupport.screenshot(browser, "predict");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('evaluation').scrollIntoView()");
+        BrowserSupport.screenshot(browser, "predict-evaluation");
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
 
         String first = browser.findElement(By.id("pred-name")).getText();
         browser.findElement(By.tagName("body")).sendKeys(Keys.ARROW_RIGHT);
