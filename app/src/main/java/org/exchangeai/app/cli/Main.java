@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 EvaluateCommand.class,
                 ModelsCommand.class,
+                ConvertCommand.class,
+                AnalyseCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -29,8 +29,10 @@ public final class Formats {
             new MuseXmlReader(),
             new Hl7AecgReader(),
             new PhilipsXmlReader(),
+            new StripDataXmlReader(),
             new WfdbReader(),
-            new CsvReader()
+            new CsvReader(),
+            new RawDatReader()
     );
 
     private Formats() {

@@ -123,18 +123,21 @@ public final class MatReader implements EcgFormat {
         Contents c = new Contents();
         try (Mat5File mat = Mat5.readFromFile(file.toFile())) {
             for (MatFile.Entry e : mat.getEntries()) {
-                collect(c, "", e.getName(), e.getValue());
+                collect(c, "", e.getName(), e.getValue(), 0);
             }
         } catch (IOException e) {
             throw new EcgReadException(name, "malformed MATLAB v5 file: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw new EcgReadException(name, "malformed MATLAB v5 file: " + e, e);
         }
         return c;
     }
 
-    private static void collect(Contents c, String owner, String name, Array a) {
-        if (a instanceof Struct s && s.getNumElements() == 1) {
+    /** Struct nesting deeper than this is not searched for the signal. */
+    private static final int MAX_DEPTH = 4;
+
+    private static void collect(Contents c, String owner, String name, Array a, int depth) {
+        if (a instanceof Struct s && s.getNumElements() == 1 && depth < MAX_DEPTH) {
             List<String> fields = s.getFieldNames();
             List<String> lower = fields.stream().map(f -> f.toLowerCase(Locale.ROOT)).toList();
             if (owner.isEmpty() && name.equalsIgnoreCase("ECG") && lower.contains("data") && lower.contains("sex")
@@ -142,7 +145,7 @@ public final class MatReader implements EcgFormat {
                 c.layout = "CPSC 2018";
             }
             for (String f : fields) {
-                collect(c, name, f, s.get(f));
+                collect(c, name, f, s.get(f), depth + 1);
             }
         } else if (a instanceof Char ch) {
             c.texts.put(name, ch.getString().trim());

@@ -229,25 +229,31 @@ public final class NpyReader implements EcgFormat {
             ByteBuffer bb = ByteBuffer.wrap(buf).order(h.order());
             long total = h.count();
             long index = 0;
+            int lead = 0;
+            int t = 0;
+            int itemSize = h.itemSize();
+            int code = typeCode(h.dtype());
             while (index < total) {
                 int chunk = (int) Math.min(8192, total - index);
-                int len = chunk * h.itemSize();
+                int len = chunk * itemSize;
                 if (in.readNBytes(buf, 0, len) != len) {
                     throw new EcgReadException(name, "truncated: data ends after " + index + " of " + total + " values");
                 }
-                for (int k = 0; k < chunk; k++, index++) {
-                    double v = value(bb, k * h.itemSize(), h.dtype());
-                    int lead;
-                    int t;
-                    if (leadMajor) {
-                        lead = (int) (index / samples);
-                        t = (int) (index % samples);
-                    } else {
-                        t = (int) (index / leads);
-                        lead = (int) (index % leads);
-                    }
+                for (int k = 0; k < chunk; k++) {
+                    double v = value(bb, k * itemSize, code);
                     data[lead][t] = (float) (v * mvPerValue);
+                    // advance (lead, t) in storage order without dividing
+                    if (leadMajor) {
+                        if (++t == samples) {
+                            t = 0;
+                            lead++;
+                        }
+                    } else if (++lead == leads) {
+                        lead = 0;
+                        t++;
+                    }
                 }
+                index += chunk;
             }
         } catch (IOException e) {
             throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
@@ -281,18 +287,24 @@ public final class NpyReader implements EcgFormat {
         return b.build();
     }
 
-    private static double value(ByteBuffer bb, int at, String type) {
-        return switch (type) {
-            case "f4" -> bb.getFloat(at);
-            case "f8" -> bb.getDouble(at);
-            case "i1" -> bb.get(at);
-            case "u1", "b1" -> bb.get(at) & 0xff;
-            case "i2" -> bb.getShort(at);
-            case "u2" -> bb.getShort(at) & 0xffff;
-            case "i4" -> bb.getInt(at);
-            case "u4" -> bb.getInt(at) & 0xffffffffL;
-            case "i8" -> (double) bb.getLong(at);
-            default -> throw new IllegalStateException("dtype " + type);
+    private static final List<String> TYPES = List.of("f4", "f8", "i1", "u1", "b1", "i2", "u2", "i4", "u4", "i8");
+
+    private static int typeCode(String type) {
+        return TYPES.indexOf(type);
+    }
+
+    private static double value(ByteBuffer bb, int at, int code) {
+        return switch (code) {
+            case 0 -> bb.getFloat(at);
+            case 1 -> bb.getDouble(at);
+            case 2 -> bb.get(at);
+            case 3, 4 -> bb.get(at) & 0xff;
+            case 5 -> bb.getShort(at);
+            case 6 -> bb.getShort(at) & 0xffff;
+            case 7 -> bb.getInt(at);
+            case 8 -> bb.getInt(at) & 0xffffffffL;
+            case 9 -> (double) bb.getLong(at);
+            default -> throw new IllegalStateException("dtype code " + code);
         };
     }
 

@@ -100,15 +100,48 @@ public final class WfdbAnnotationReader {
 
     /** Whether {@code file} parses completely as a non-empty MIT-format annotation file. */
     public static boolean isAnnotationFile(Path file) {
+        return readIfAnnotationFile(file, null) != null;
+    }
+
+    /**
+     * The annotations of {@code file} when it is a complete, non-empty MIT-format annotation file
+     * ending with the zero word writers put last; {@code null} for any other file.
+     */
+    static List<Annotation> readIfAnnotationFile(Path file, String lead) {
         try {
             long size = Files.size(file);
             if (size < 4 || size > MAX_FILE_BYTES) {
-                return false;
+                return null;
             }
-            return !parse(Files.readAllBytes(file), null).isEmpty();
+            byte[] data = Files.readAllBytes(file);
+            // text and most other files never hold the terminating zero word
+            if (!endsWithTerminator(data)) {
+                return null;
+            }
+            List<Annotation> marks = parse(data, lead);
+            return marks.isEmpty() ? null : marks;
         } catch (IOException | IllegalArgumentException e) {
-            return false;
+            return null;
         }
+    }
+
+    /** Whether the annotation stream stops at a zero word before the end of the bytes. */
+    static boolean endsWithTerminator(byte[] data) {
+        int p = 0;
+        while (p + 1 < data.length) {
+            int word = (data[p] & 0xff) | ((data[p + 1] & 0xff) << 8);
+            p += 2;
+            int a = word >>> 10;
+            int interval = word & 0x3ff;
+            if (word == 0) {
+                return true;
+            } else if (a == SKIP) {
+                p += 4;
+            } else if (a == AUX) {
+                p += interval + (interval & 1);
+            }
+        }
+        return false;
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,10 +44,14 @@ public final class WfdbReader implements EcgFormat {
     /** The header's default sampling frequency and ADC gain (WFDB {@code header(5)}). */
     static final double DEFAULT_FS = 250;
     static final double DEFAULT_GAIN = 200;
+    /** Signal format 0: a signal the header declares but no file stores. */
+    private static final int NULL_FORMAT = 0;
     private static final int MAX_HEADER_BYTES = 1 << 20;
     private static final int MAX_SIGNALS = 4096;
     private static final int MAX_SEGMENTS = 100_000;
 
+    private static final Pattern FIELD_SEPARATOR = Pattern.compile("[ \t]+");
+    private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
     private static final Pattern RECORD_NAME = Pattern.compile("[A-Za-z0-9_.~+-]+");
     private static final Pattern FS_FIELD =
             Pattern.compile("([0-9.eE+-]+)(?:/([0-9.eE+-]+)(?:\\(([0-9.eE+-]+)\\))?)?");
@@ -118,10 +121,6 @@ public final class WfdbReader implements EcgFormat {
     }
 
     /**
-     * The signal files, segment headers and annotation files of the record, so that a folder
-     * scan reads them only through this header. Files that do not exist are not listed.
-     */
-    /**
      * The {@code .hea} beside a {@code .dat} or {@code .mat} file when that header names the file as a
      * signal file, else {@code null}.
      */
@@ -150,6 +149,10 @@ public final class WfdbReader implements EcgFormat {
         return null;
     }
 
+    /**
+     * The signal files, segment headers and annotation files of the record, so that a folder
+     * scan reads them only through this header. Files that do not exist are not listed.
+     */
     @Override
     public List<Path> companions(Path file) {
         Set<Path> out = new LinkedHashSet<>();
@@ -181,9 +184,10 @@ public final class WfdbReader implements EcgFormat {
                 }
             }
         } else {
+            Set<String> seen = new HashSet<>();
             for (Signal s : h.signals) {
                 Path f = dir.resolve(s.fileName);
-                if (Files.isRegularFile(f)) {
+                if (s.format != NULL_FORMAT && seen.add(s.fileName) && Files.isRegularFile(f)) {
                     out.add(f);
                 }
             }
@@ -193,26 +197,33 @@ public final class WfdbReader implements EcgFormat {
     /** Files {@code <record>.<ext>} beside the header that parse as WFDB annotation files. */
     private static List<Path> annotationFiles(Path header, String record, Set<Path> exclude) {
         List<Path> out = new ArrayList<>();
+        for (Path f : annotationCandidates(header, record, exclude)) {
+            if (WfdbAnnotationReader.isAnnotationFile(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** Files {@code <record>.<ext>} beside the header that may be annotation files, by name. */
+    private static List<Path> annotationCandidates(Path header, String record, Set<Path> exclude) {
+        List<Path> out = new ArrayList<>();
         Path dir = parent(header);
         String prefix = record + ".";
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, entry -> {
-            String n = entry.getFileName().toString();
-            return n.startsWith(prefix) && n.length() > prefix.length();
-        })) {
-            for (Path f : files) {
-                String ext = f.getFileName().toString().substring(prefix.length());
-                if (ext.contains(".") || NOT_ANNOTATIONS.contains(ext.toLowerCase(Locale.ROOT))
-                        || exclude.contains(f) || f.equals(header) || !Files.isRegularFile(f)) {
-                    continue;
-                }
-                if (WfdbAnnotationReader.isAnnotationFile(f)) {
-                    out.add(f);
-                }
+        for (String n : FolderListing.namesStartingWith(dir, prefix)) {
+            if (n.length() == prefix.length()) {
+                continue;
             }
-        } catch (IOException e) {
-            return List.of();
+            String ext = n.substring(prefix.length());
+            if (ext.contains(".") || NOT_ANNOTATIONS.contains(ext.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            Path f = dir.resolve(n);
+            if (exclude.contains(f) || f.equals(header) || !Files.isRegularFile(f)) {
+                continue;
+            }
+            out.add(f);
         }
-        out.sort(null);
         return out;
     }
 
@@ -238,10 +249,14 @@ public final class WfdbReader implements EcgFormat {
         collectFiles(dir, h, name, signalFiles, 0);
         List<Annotation> annotations = new ArrayList<>();
         List<String> annotationNames = new ArrayList<>();
-        for (Path a : annotationFiles(file, h.name, signalFiles)) {
+        for (Path a : annotationCandidates(file, h.name, signalFiles)) {
             String ext = a.getFileName().toString().substring(h.name.length() + 1);
             String lead = LeadNames.rank(LeadNames.normalize(ext)) < 1000 ? LeadNames.normalize(ext) : null;
-            for (Annotation x : WfdbAnnotationReader.read(a, lead)) {
+            List<Annotation> marks = WfdbAnnotationReader.readIfAnnotationFile(a, lead);
+            if (marks == null) {
+                continue; // a file of another kind that shares the record's name
+            }
+            for (Annotation x : marks) {
                 annotations.add(block.upsample == 1 ? x
                         : new Annotation(x.sample() * block.upsample, x.code(), x.lead(), x.text(), x.subtype()));
             }
@@ -253,9 +268,9 @@ public final class WfdbReader implements EcgFormat {
     private Ecg toEcg(Path file, Header h, Block block, List<Annotation> annotations, List<String> annotationNames,
                       Set<Path> signalFiles) throws EcgReadException {
         String name = file.toString();
-        Ecg.Builder b = Ecg.builder(block.fs);
         List<String> warnings = new ArrayList<>(block.warnings);
         Map<String, Channel> byLead = new LinkedHashMap<>();
+        Map<String, String> rawNames = new LinkedHashMap<>();
         List<String> dropped = new ArrayList<>();
         int index = 0;
         for (Channel c : block.channels) {
@@ -266,14 +281,14 @@ public final class WfdbReader implements EcgFormat {
             }
             String raw = c.description.isBlank() ? "signal " + index : c.description;
             String canonical = LeadNames.normalize(raw);
-            if (b.hasLead(raw)) {
+            if (byLead.containsKey(canonical)) {
                 String renamed = canonical + " (signal " + index + ")";
                 warnings.add("signal " + index + " repeats lead name '" + raw + "' and is shown as '" + renamed + "'");
                 raw = renamed;
                 canonical = renamed;
             }
-            b.lead(raw, c.samples);
             byLead.put(canonical, c);
+            rawNames.put(canonical, raw);
         }
         if (byLead.isEmpty()) {
             throw new EcgReadException(name, "no signal is a voltage (signals: " + String.join(", ", dropped) + ")");
@@ -281,15 +296,8 @@ public final class WfdbReader implements EcgFormat {
         if (!dropped.isEmpty()) {
             warnings.add("signals that are not voltages were left out: " + String.join(", ", dropped));
         }
-        warnings.forEach(b::warning);
-        b.annotations(annotations);
-        Ecg provisional;
-        try {
-            provisional = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new EcgReadException(name, e.getMessage());
-        }
-        List<String> leads = provisional.leads();
+        // a first build only to learn the canonical lead order; the arrays are shared, not copied
+        List<String> leads = assemble(block.fs, byLead, rawNames, name).build().leads();
         Set<String> units = new LinkedHashSet<>();
         for (Channel c : byLead.values()) {
             units.add(c.units);
@@ -327,7 +335,22 @@ public final class WfdbReader implements EcgFormat {
         }
         SourceInfo source = new SourceInfo(name, name(), oneUnit ? units.iterator().next() : "mV", gains, baselines,
                 block.fs, h.comments, null, acquisitionTime(h), props);
-        return provisional.toBuilder().source(source).build();
+        Ecg.Builder b = assemble(block.fs, byLead, rawNames, name).source(source).annotations(annotations);
+        warnings.forEach(b::warning);
+        return b.build();
+    }
+
+    private static Ecg.Builder assemble(double fs, Map<String, Channel> byLead, Map<String, String> rawNames,
+                                        String name) throws EcgReadException {
+        try {
+            Ecg.Builder b = Ecg.builder(fs);
+            for (Map.Entry<String, Channel> e : byLead.entrySet()) {
+                b.lead(rawNames.get(e.getKey()), e.getValue().samples);
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new EcgReadException(name, e.getMessage());
+        }
     }
 
     private static String acquisitionTime(Header h) {
@@ -401,7 +424,12 @@ public final class WfdbReader implements EcgFormat {
         // signals grouped by file, in frame order within each file
         Map<String, List<Integer>> byFile = new LinkedHashMap<>();
         for (int i = 0; i < h.signals.size(); i++) {
-            byFile.computeIfAbsent(h.signals.get(i).fileName, k -> new ArrayList<>()).add(i);
+            if (h.signals.get(i).format != NULL_FORMAT) {
+                byFile.computeIfAbsent(h.signals.get(i).fileName, k -> new ArrayList<>()).add(i);
+            }
+        }
+        if (byFile.isEmpty() && h.nsamp < 0) {
+            throw new EcgReadException(name, "every signal is a null signal (format 0) and the header states no length");
         }
         int maxSpf = 1;
         for (Signal s : h.signals) {
@@ -431,13 +459,29 @@ public final class WfdbReader implements EcgFormat {
         for (Map.Entry<String, List<Integer>> e : byFile.entrySet()) {
             FileLayout layout = layouts.get(e.getKey());
             formats.add(Integer.toString(layout.format.code()));
-            int[][] digital = decodeFile(layout, nsamp, h, name);
             List<Integer> idx = e.getValue();
+            SignalDecoder[] decoders = new SignalDecoder[idx.size()];
+            int pos = 0;
             for (int k = 0; k < idx.size(); k++) {
-                int si = idx.get(k);
-                Signal s = h.signals.get(si);
-                checksum(s, digital[k], si + 1, warnings);
-                channels[si] = toChannel(s, digital[k], layout.format, maxSpf, (int) outLength, warnings, si + 1);
+                Signal s = h.signals.get(idx.get(k));
+                decoders[k] = new SignalDecoder(s, layout.format, pos, nsamp, maxSpf);
+                pos += s.spf;
+            }
+            decodeFile(layout, nsamp, decoders, name);
+            for (int k = 0; k < idx.size(); k++) {
+                channels[idx.get(k)] = decoders[k].finish(idx.get(k) + 1, warnings);
+            }
+        }
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] == null) {
+                // format 0: the signal is declared but not stored
+                Signal s = h.signals.get(i);
+                float[] missing = new float[(int) outLength];
+                Arrays.fill(missing, Float.NaN);
+                String units = s.units == null ? "mV" : s.units;
+                channels[i] = new Channel(s.description, units, s.gain == 0 ? DEFAULT_GAIN : s.gain, s.baseline,
+                        Units.isVoltage(units), missing);
+                warnings.add("signal " + (i + 1) + " (" + s.description + ") is not stored (format 0) and is NaN");
             }
         }
         return new Block(h.fs * maxSpf, maxSpf, List.of(channels), warnings, List.copyOf(formats));
@@ -492,6 +536,10 @@ public final class WfdbReader implements EcgFormat {
             initial[k] = s.initialValue;
             frame += s.spf;
         }
+        if (frame > 1 << 20) {
+            throw new EcgReadException(name, "signal file " + fileName + " has " + frame
+                    + " samples per frame, more than this reader takes (" + (1 << 20) + ")");
+        }
         Path path = dir.resolve(fileName);
         if (!Files.isRegularFile(path)) {
             throw new EcgReadException(name, "signal file " + fileName + " named by the header is missing");
@@ -509,129 +557,168 @@ public final class WfdbReader implements EcgFormat {
         return new FileLayout(path, fileName, format, first.offset, size, frame, spf, skew, initial);
     }
 
+    /** Frames decoded per chunk: a multiple of 6, so chunks hold whole groups of every packed format. */
+    private static final int CHUNK_FRAMES = 2730;
+
     /**
-     * Decodes one signal file into digital values per signal ({@code nsamp × spf} each), skew
-     * applied; samples a skew moves past the end of the file are the format's invalid value.
+     * Decodes one signal file chunk by chunk into the signals' decoders; the file is never held
+     * whole in memory, only the output samples are.
      */
-    private int[][] decodeFile(FileLayout layout, long nsamp, Header h, String name) throws EcgReadException {
-        long frames = Math.min(layout.framesAvailable(), nsamp + layout.maxSkew());
-        long streamSamples = frames * layout.frameSamples;
-        long byteCount = layout.format.bytesFor(streamSamples);
-        if (byteCount > Integer.MAX_VALUE - 8 || streamSamples > Integer.MAX_VALUE - 8) {
-            throw new EcgReadException(name, "signal file " + layout.fileName + " is too large to read into memory ("
-                    + byteCount + " bytes)");
-        }
-        byte[] bytes = new byte[(int) byteCount];
+    private void decodeFile(FileLayout layout, long nsamp, SignalDecoder[] decoders, String name)
+            throws EcgReadException {
+        long framesRead = Math.min(layout.framesAvailable(), nsamp + layout.maxSkew());
+        int frameSamples = layout.frameSamples;
+        WfdbSignalFormat format = layout.format;
+        int chunkFrames = Math.max(6, Math.min(CHUNK_FRAMES, (1 << 20) / frameSamples) / 6 * 6);
+        chunkFrames = (int) Math.min(chunkFrames, (framesRead + 5) / 6 * 6);
+        int[] scratch = new int[chunkFrames * frameSamples];
+        byte[] buf = new byte[(int) format.bytesFor((long) chunkFrames * frameSamples) + 4];
         try (FileChannel ch = FileChannel.open(layout.path, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            long pos = layout.offset;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, pos);
-                if (n < 0) {
-                    throw new EcgReadException(name, "signal file " + layout.fileName + " ended early while reading");
+            long position = layout.offset;
+            for (long done = 0; done < framesRead; ) {
+                int frames = (int) Math.min(chunkFrames, framesRead - done);
+                int samples = frames * frameSamples;
+                int bytes = (int) format.bytesFor(samples);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, bytes);
+                while (bb.hasRemaining()) {
+                    int n = ch.read(bb, position);
+                    if (n < 0) {
+                        throw new EcgReadException(name, "signal file " + layout.fileName + " ended early while reading");
+                    }
+                    position += n;
                 }
-                pos += n;
+                Arrays.fill(buf, bytes, Math.min(buf.length, bytes + 4), (byte) 0);
+                format.decode(buf, 0, samples, scratch);
+                for (SignalDecoder d : decoders) {
+                    d.accept(scratch, frames, frameSamples, done);
+                }
+                done += frames;
             }
         } catch (IOException e) {
             throw new EcgReadException(name, "signal file " + layout.fileName + " cannot be read: " + e.getMessage(), e);
         }
-        int nSignals = layout.spf.length;
-        int frameSamples = layout.frameSamples;
-        int framesRead = (int) frames;
-        int[][] out = new int[nSignals][];
-        if (nSignals == 1 && layout.spf[0] == 1 && layout.skew[0] == 0 && layout.format != WfdbSignalFormat.DIFFERENCE_8) {
-            int[] d = new int[(int) nsamp];
-            layout.format.decode(bytes, 0, (int) nsamp, d);
-            out[0] = d;
-            return out;
-        }
-        int[] stream = new int[(int) streamSamples];
-        layout.format.decode(bytes, 0, stream.length, stream);
-        int pos = 0;
-        for (int k = 0; k < nSignals; k++) {
-            int spf = layout.spf[k];
-            int[] full = new int[framesRead * spf];
-            int q = 0;
-            for (int f = 0; f < framesRead; f++) {
-                int base = f * frameSamples + pos;
-                for (int j = 0; j < spf; j++) {
-                    full[q++] = stream[base + j];
-                }
-            }
-            if (layout.format == WfdbSignalFormat.DIFFERENCE_8) {
-                int running = layout.initial[k];
-                for (int i = 0; i < full.length; i++) {
-                    running += full[i];
-                    full[i] = running;
-                }
-            }
-            int length = (int) (nsamp * spf);
-            int shift = layout.skew[k] * spf;
-            if (shift == 0 && full.length == length) {
-                out[k] = full;
-            } else {
-                int[] d = new int[length];
-                int available = Math.max(0, Math.min(length, full.length - shift));
-                System.arraycopy(full, shift, d, 0, available);
-                Arrays.fill(d, available, length, layout.format.invalidValue());
-                out[k] = d;
-            }
-            pos += spf;
-        }
-        return out;
     }
 
-    private static void checksum(Signal s, int[] digital, int number, List<String> warnings) {
+    /**
+     * Turns one signal's digital samples into physical ones as chunks of frames arrive: format-8
+     * integration, skew, checksum, invalid samples, and repetition up to the highest rate.
+     */
+    private static final class SignalDecoder {
+        private final Signal signal;
+        private final WfdbSignalFormat format;
+        private final int pos;
+        private final int spf;
+        private final int maxSpf;
+        private final long length;
+        private final double baseline;
+        private final double scale;
+        private final String units;
+        private final double gain;
+        private final boolean voltage;
+        private final float[] out;
+        private int running;
+        private int sum;
+        private int invalid;
+        private long written;
+
+        SignalDecoder(Signal s, WfdbSignalFormat format, int pos, long nsamp, int maxSpf) {
+            this.signal = s;
+            this.format = format;
+            this.pos = pos;
+            this.spf = s.spf;
+            this.maxSpf = maxSpf;
+            this.length = nsamp * s.spf;
+            this.units = s.units == null ? "mV" : s.units;
+            this.voltage = Units.isVoltage(units);
+            this.gain = s.gain == 0 ? DEFAULT_GAIN : s.gain;
+            this.scale = (voltage ? Units.millivoltsPer(units) : 1.0) / gain;
+            this.baseline = s.baseline;
+            this.out = new float[(int) (nsamp * maxSpf)];
+            this.running = s.initialValue;
+        }
+
+        void accept(int[] stream, int frames, int frameSamples, long firstFrame) {
+            int inv = format.invalidValue();
+            boolean hasInvalid = format != WfdbSignalFormat.DIFFERENCE_8;
+            if (spf == 1 && maxSpf == 1 && signal.skew == 0 && hasInvalid) {
+                // the common case, kept tight
+                int t = (int) firstFrame;
+                int n = (int) Math.min(frames, length - firstFrame);
+                int s = sum;
+                for (int f = 0, i = pos; f < n; f++, i += frameSamples) {
+                    int d = stream[i];
+                    s += d;
+                    if (d == inv) {
+                        out[t + f] = Float.NaN;
+                        invalid++;
+                    } else {
+                        out[t + f] = (float) ((d - baseline) * scale);
+                    }
+                }
+                sum = s;
+                written = Math.max(written, (long) t + Math.max(n, 0));
+                return;
+            }
+            for (int f = 0; f < frames; f++) {
+                long frame = firstFrame + f - signal.skew;
+                int base = f * frameSamples + pos;
+                for (int j = 0; j < spf; j++) {
+                    int d = stream[base + j];
+                    if (!hasInvalid) {
+                        running += d;
+                        d = running;
+                    }
+                    long tk = frame * spf + j;
+                    if (tk < 0 || tk >= length) {
+                        continue;
+                    }
+                    sum += d;
+                    float v;
+                    if (hasInvalid && d == inv) {
+                        v = Float.NaN;
+                        invalid++;
+                    } else {
+                        v = (float) ((d - baseline) * scale);
+                    }
+                    if (spf == maxSpf) {
+                        out[(int) tk] = v;
+                        written = Math.max(written, tk + 1);
+                    } else {
+                        int lo = (int) ceilDiv(tk * maxSpf, spf);
+                        int hi = (int) ceilDiv((tk + 1) * maxSpf, spf);
+                        Arrays.fill(out, lo, hi, v);
+                        written = Math.max(written, hi);
+                    }
+                }
+            }
+        }
+
+        private static long ceilDiv(long a, long b) {
+            return -Math.floorDiv(-a, b);
+        }
+
+        Channel finish(int number, List<String> warnings) {
+            if (written < out.length) {
+                // samples a skew moved past the end of the file
+                Arrays.fill(out, (int) Math.min(written, out.length), out.length, Float.NaN);
+            }
+            checksum(signal, sum, number, warnings);
+            if (invalid > 0) {
+                warnings.add("signal " + number + " (" + signal.description + "): " + invalid
+                        + " samples hold the invalid-sample value and are NaN");
+            }
+            return new Channel(signal.description, units, gain, baseline, voltage, out);
+        }
+    }
+
+    private static void checksum(Signal s, int sum, int number, List<String> warnings) {
         if (s.checksum == null) {
             return;
-        }
-        int sum = 0;
-        for (int v : digital) {
-            sum += v;
         }
         if ((sum & 0xffff) != (s.checksum & 0xffff)) {
             warnings.add("signal " + number + " (" + s.description + "): checksum in the header is " + s.checksum
                     + " but the samples sum to " + (short) sum + " (mod 65536); the signal file may be damaged");
         }
-    }
-
-    private static Channel toChannel(Signal s, int[] digital, WfdbSignalFormat format, int maxSpf, int outLength,
-                                     List<String> warnings, int number) {
-        String units = s.units == null ? "mV" : s.units;
-        boolean voltage = Units.isVoltage(units);
-        double gain = s.gain == 0 ? DEFAULT_GAIN : s.gain;
-        double scale = (voltage ? Units.millivoltsPer(units) : 1.0) / gain;
-        double baseline = s.baseline;
-        float[] out = new float[outLength];
-        int invalid = 0;
-        boolean checkInvalid = format != WfdbSignalFormat.DIFFERENCE_8;
-        int invalidValue = format.invalidValue();
-        if (s.spf == maxSpf) {
-            for (int t = 0; t < outLength; t++) {
-                int d = digital[t];
-                if (checkInvalid && d == invalidValue) {
-                    out[t] = Float.NaN;
-                    invalid++;
-                } else {
-                    out[t] = (float) ((d - baseline) * scale);
-                }
-            }
-        } else {
-            for (int t = 0; t < outLength; t++) {
-                int d = digital[(int) ((long) t * s.spf / maxSpf)];
-                if (checkInvalid && d == invalidValue) {
-                    out[t] = Float.NaN;
-                    invalid++;
-                } else {
-                    out[t] = (float) ((d - baseline) * scale);
-                }
-            }
-        }
-        if (invalid > 0) {
-            warnings.add("signal " + number + " (" + s.description + "): " + invalid
-                    + " samples hold the invalid-sample value and are NaN");
-        }
-        return new Channel(s.description, units, gain, baseline, voltage, out);
     }
 
     private Block readMultiSegment(Path dir, Header h, String name) throws EcgReadException {
@@ -806,7 +893,7 @@ public final class WfdbReader implements EcgFormat {
                 throw new EcgReadException(name, "not a WFDB header: binary content");
             }
         }
-        String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n|\r|\n");
+        String[] lines = LINE_BREAK.split(new String(bytes, StandardCharsets.ISO_8859_1));
         Header h = null;
         List<String> comments = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
@@ -852,7 +939,7 @@ public final class WfdbReader implements EcgFormat {
     }
 
     static Header parseRecordLine(String line, String name, int lineNo) throws EcgReadException {
-        String[] t = line.split("[ \t]+");
+        String[] t = FIELD_SEPARATOR.split(line);
         String where = "line " + lineNo + " (record line): ";
         String recordField = t[0];
         int nseg = 0;
@@ -910,7 +997,7 @@ public final class WfdbReader implements EcgFormat {
     }
 
     static Segment parseSegmentLine(String line, String name, int lineNo) throws EcgReadException {
-        String[] t = line.split("[ \t]+");
+        String[] t = FIELD_SEPARATOR.split(line);
         String where = "line " + lineNo + " (segment line): ";
         if (t.length != 2) {
             throw new EcgReadException(name, where + "expected a segment name and its number of samples");
@@ -926,7 +1013,7 @@ public final class WfdbReader implements EcgFormat {
     }
 
     static Signal parseSignalLine(String line, String name, int lineNo) throws EcgReadException {
-        String[] t = line.split("[ \t]+", 9);
+        String[] t = FIELD_SEPARATOR.split(line, 9);
         String where = "line " + lineNo + " (signal line): ";
         if (t.length < 2) {
             throw new EcgReadException(name, where + "the signal format is missing");

@@ -1,5 +1,9 @@
 package org.exchangeai.core.io;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The WFDB signal file formats this platform reads (WFDB {@code signal(5)}), one constant per
  * format code with the facts a reader needs: how many bytes a group of samples takes, how many
@@ -29,6 +33,11 @@ public enum WfdbSignalFormat {
     PACKED_310(310, 4, 3, -512, 10),
     /** Three 10-bit samples in bits 0–9, 10–19 and 20–29 of one little-endian 32-bit word. */
     PACKED_311(311, 4, 3, -512, 10);
+
+    /** Whole-value loads from a byte array (one 16- or 32-bit read instead of byte-by-byte assembly). */
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int code;
     private final int bytesPerGroup;
@@ -144,12 +153,12 @@ public enum WfdbSignalFormat {
             }
             case INT16 -> {
                 for (int i = 0; i < count; i++, p += 2) {
-                    out[i] = (short) ((data[p] & 0xff) | (data[p + 1] << 8));
+                    out[i] = (short) SHORT_LE.get(data, p);
                 }
             }
             case INT16_BIG_ENDIAN -> {
                 for (int i = 0; i < count; i++, p += 2) {
-                    out[i] = (short) ((data[p + 1] & 0xff) | (data[p] << 8));
+                    out[i] = (short) SHORT_BE.get(data, p);
                 }
             }
             case OFFSET_16 -> {
@@ -164,8 +173,7 @@ public enum WfdbSignalFormat {
             }
             case INT32 -> {
                 for (int i = 0; i < count; i++, p += 4) {
-                    out[i] = (data[p] & 0xff) | ((data[p + 1] & 0xff) << 8) | ((data[p + 2] & 0xff) << 16)
-                            | (data[p + 3] << 24);
+                    out[i] = (int) INT_LE.get(data, p);
                 }
             }
             case PACKED_212 -> decode212(data, p, count, out);

@@ -6,11 +6,14 @@ package org.exchangeai.core.signal;
  * {@code x[i - w/2 .. i - w/2 + w - 1]}, with the signal extended by half-sample symmetric reflection
  * ({@code ... x2 x1 x0 | x0 x1 x2 ...}, the edge sample repeated).
  *
- * <p>Runs in O(n log w): the output is computed in blocks of at least {@code 4w} samples; within a
- * block the covered input values are ranked once by sorting, and the window is a set of ranks (one
- * bit each, with a Fenwick tree over 64-bit words), so each step is one insertion, one removal and
- * one k-th-element search.
- * The selected value is always one of the input samples, exactly as with a sort per sample.
+ * <p>Runs in O(n log w) and in practice in linear time: the output is computed in blocks of at
+ * least {@code 4w} samples; within a block the covered input values are ranked once by a radix sort
+ * of their 64-bit keys, and the window is a set of ranks kept as a two-level bitset. As the window
+ * slides by one sample, the median's rank moves to a neighbouring present rank, found with a few
+ * word operations (constant for windows up to about 50 000 samples), so each step is one insertion,
+ * one removal and one or two neighbour look-ups.
+ * The selected value is always one of the input samples, exactly as with a sort per sample
+ * ({@code -0.0} and {@code 0.0} count as equal). Samples must not be NaN.
  */
 public final class Baseline {
 
@@ -58,6 +61,11 @@ public final class Baseline {
         if (n == 0) {
             return out;
         }
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(x[i])) {
+                throw new IllegalArgumentException("sample " + i + " is NaN; fill gaps before the moving median");
+            }
+        }
         if (window == 1) {
             return x.clone();
         }
@@ -65,119 +73,154 @@ public final class Baseline {
         int k = window / 2 + 1; // 1-based rank of the selected element
         int block = Math.max(MIN_BLOCK, 4 * window);
         int maxSpan = Math.min(n, block) + window - 1;
+        double[] values = new double[maxSpan];
         double[] sorted = new double[maxSpan];
         int[] order = new int[maxSpan];
+        RadixRank ranker = new RadixRank(maxSpan);
         int[] rank = new int[maxSpan];
-        RankSet window1 = new RankSet(maxSpan);
+        RankWindow win = new RankWindow(maxSpan);
         for (int start = 0; start < n; start += block) {
             int count = Math.min(block, n - start);
             int span = count + window - 1;
             int first = start - left;
             for (int t = 0; t < span; t++) {
-                sorted[t] = x[reflect(first + t, n)];
-                order[t] = t;
+                values[t] = x[reflect(first + t, n)];
             }
             // unique ranks (ties in any order: equal values are interchangeable for selection)
-            ArgSort.sort(sorted, order, 0, span - 1);
+            ranker.sort(values, span, sorted, order);
             for (int r = 0; r < span; r++) {
                 rank[order[r]] = r;
             }
-            window1.reset(span);
+            win.reset(span);
             for (int t = 0; t < window - 1; t++) {
-                window1.add(rank[t]);
+                win.add(rank[t]);
             }
+            // med: rank of the current median; below: window ranks smaller than med
+            int med = 0;
+            int below = 0;
             for (int o = 0; o < count; o++) {
-                window1.add(rank[o + window - 1]);
-                out[start + o] = sorted[window1.kth(k)];
-                window1.remove(rank[o]);
+                int in = rank[o + window - 1];
+                win.add(in);
+                below += (in - med) >>> 31; // branch-free: +1 when in < med
+                if (!win.has(med)) {
+                    // the previous median left the window: step to a neighbour that is present
+                    int next = win.next(med);
+                    if (next >= 0) {
+                        med = next;
+                    } else {
+                        med = win.prev(med);
+                        below--;
+                    }
+                }
+                // each step changes below by at most one each way, so these loops run at most twice
+                while (below > k - 1) {
+                    med = win.prev(med - 1);
+                    below--;
+                }
+                while (below < k - 1) {
+                    med = win.next(med + 1);
+                    below++;
+                }
+                out[start + o] = sorted[med];
+                int gone = rank[o];
+                win.remove(gone);
+                below -= (gone - med) >>> 31;
             }
         }
         return out;
     }
 
     /**
-     * A set of distinct ranks in {@code [0, size)}: a bit per rank, and a Fenwick tree over the
-     * 64-bit words' counts, so insertion, removal and k-th smallest cost O(log(size/64) + 6).
+     * A set of distinct ranks in {@code [0, size)}: one bit per rank plus one bit per non-empty
+     * 64-bit word, so insertion, removal and the nearest present rank above or below a position
+     * take a few word operations.
      */
-    private static final class RankSet {
+    private static final class RankWindow {
         private final long[] words;
-        private final int[] tree;
+        private final long[] summary;
         private int nWords;
-        private int top;
+        private int nSummary;
 
-        RankSet(int capacity) {
+        RankWindow(int capacity) {
             words = new long[(capacity + 63) >>> 6];
-            tree = new int[words.length + 1];
+            summary = new long[(words.length + 63) >>> 6];
         }
 
         void reset(int size) {
             nWords = (size + 63) >>> 6;
+            nSummary = (nWords + 63) >>> 6;
             java.util.Arrays.fill(words, 0, nWords, 0L);
-            java.util.Arrays.fill(tree, 0, nWords + 1, 0);
-            top = Integer.highestOneBit(nWords);
+            java.util.Arrays.fill(summary, 0, nSummary, 0L);
+        }
+
+        boolean has(int r) {
+            return (words[r >>> 6] & (1L << r)) != 0;
         }
 
         void add(int r) {
-            words[r >>> 6] |= 1L << r;
-            for (int i = (r >>> 6) + 1; i <= nWords; i += i & -i) {
-                tree[i]++;
-            }
+            int w = r >>> 6;
+            words[w] |= 1L << r;
+            summary[w >>> 6] |= 1L << w;
         }
 
         void remove(int r) {
-            words[r >>> 6] &= ~(1L << r);
-            for (int i = (r >>> 6) + 1; i <= nWords; i += i & -i) {
-                tree[i]--;
+            int w = r >>> 6;
+            words[w] &= ~(1L << r);
+            if (words[w] == 0) {
+                summary[w >>> 6] &= ~(1L << w);
             }
         }
 
-        /** The k-th smallest rank present (k is 1-based). */
-        int kth(int k) {
-            int pos = 0;
-            for (int step = top; step > 0; step >>= 1) {
-                int next = pos + step;
-                if (next <= nWords && tree[next] < k) {
-                    pos = next;
-                    k -= tree[next];
+        /** Smallest present rank {@code >= from}, or -1. */
+        int next(int from) {
+            if (from >= nWords << 6) {
+                return -1;
+            }
+            int w = from >>> 6;
+            long m = words[w] & (-1L << from);
+            if (m != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(m);
+            }
+            int sw = w + 1;
+            if (sw >= nWords) {
+                return -1;
+            }
+            int s = sw >>> 6;
+            long sm = summary[s] & (-1L << sw);
+            while (sm == 0) {
+                if (++s >= nSummary) {
+                    return -1;
                 }
+                sm = summary[s];
             }
-            // word index pos holds the k-th; select its k-th set bit
-            long w = words[pos];
-            int bit = 0;
-            int c = Long.bitCount(w & 0xFFFFFFFFL);
-            if (k > c) {
-                k -= c;
-                w >>>= 32;
-                bit += 32;
+            int nw = (s << 6) + Long.numberOfTrailingZeros(sm);
+            return (nw << 6) + Long.numberOfTrailingZeros(words[nw]);
+        }
+
+        /** Largest present rank {@code <= from}, or -1. */
+        int prev(int from) {
+            if (from < 0) {
+                return -1;
             }
-            c = Long.bitCount(w & 0xFFFFL);
-            if (k > c) {
-                k -= c;
-                w >>>= 16;
-                bit += 16;
+            int w = from >>> 6;
+            long m = words[w] & (-1L >>> (63 - (from & 63)));
+            if (m != 0) {
+                return (w << 6) + 63 - Long.numberOfLeadingZeros(m);
             }
-            c = Long.bitCount(w & 0xFFL);
-            if (k > c) {
-                k -= c;
-                w >>>= 8;
-                bit += 8;
+            int sw = w - 1;
+            if (sw < 0) {
+                return -1;
             }
-            c = Long.bitCount(w & 0xFL);
-            if (k > c) {
-                k -= c;
-                w >>>= 4;
-                bit += 4;
+            int s = sw >>> 6;
+            long sm = summary[s] & (-1L >>> (63 - (sw & 63)));
+            while (sm == 0) {
+                if (--s < 0) {
+                    return -1;
+                }
+                sm = summary[s];
             }
-            c = Long.bitCount(w & 0x3L);
-            if (k > c) {
-                k -= c;
-                w >>>= 2;
-                bit += 2;
-            }
-            if (k > (int) (w & 1L)) {
-                bit += 1;
-            }
-            return (pos << 6) + bit;
+            int pw = (s << 6) + 63 - Long.numberOfLeadingZeros(sm);
+            return (pw << 6) + 63 - Long.numberOfLeadingZeros(words[pw]);
         }
     }
 

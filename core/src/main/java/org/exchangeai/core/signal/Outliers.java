@@ -26,19 +26,14 @@ public final class Outliers {
 
     /** The nearest-rank quantile {@code q} of {@code x} (not modified). */
     public static double quantile(double[] x, double q) {
-        double[] work = x.clone();
-        return Select.kth(work, 0, work.length - 1, nearestRankIndex(x.length, q));
+        return Select.rank(x, nearestRankIndex(x.length, q));
     }
 
     /** {@code {lower, upper}} clipping fences of one lead. */
     public static double[] fences(double[] x) {
         int n = x.length;
-        double[] work = x.clone();
-        int i1 = nearestRankIndex(n, LOW_QUANTILE);
-        int i3 = nearestRankIndex(n, HIGH_QUANTILE);
-        double q3 = Select.kth(work, 0, n - 1, i3);
-        // after selecting i3, everything at or below i3 is in work[0 .. i3]
-        double q1 = Select.kth(work, 0, i3, i1);
+        double q1 = Select.rank(x, nearestRankIndex(n, LOW_QUANTILE));
+        double q3 = Select.rank(x, nearestRankIndex(n, HIGH_QUANTILE));
         double iqr = q3 - q1;
         return new double[] {q1 - FENCE * iqr, q3 + FENCE * iqr};
     }

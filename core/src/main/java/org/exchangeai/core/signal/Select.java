@@ -75,4 +75,47 @@ final class Select {
         a[i] = a[j];
         a[j] = t;
     }
+
+    /**
+     * The value of 0-based sorted rank {@code k} of {@code x} (not modified). Ranks within 64 of either
+     * end are found in one pass with a small sorted buffer; others by {@link #kth} on a copy.
+     */
+    static double rank(double[] x, int k) {
+        int n = x.length;
+        if (k < 0 || k >= n) {
+            throw new IllegalArgumentException("rank " + k + " outside [0, " + n + ")");
+        }
+        if (k < 64) {
+            return extreme(x, k + 1, false);
+        }
+        if (n - 1 - k < 64) {
+            return extreme(x, n - k, true);
+        }
+        return kth(x.clone(), 0, n - 1, k);
+    }
+
+    /** The m-th smallest (or largest) value, 1-based, keeping the m best seen so far in order. */
+    private static double extreme(double[] x, int m, boolean largest) {
+        double[] buf = new double[m];
+        int size = 0;
+        for (double v0 : x) {
+            // compare on negated values for the largest, so one code path serves both
+            double v = largest ? -v0 : v0;
+            if (size == m) {
+                if (Double.compare(v, buf[m - 1]) >= 0) {
+                    continue;
+                }
+                size--;
+            }
+            int j = size - 1;
+            while (j >= 0 && Double.compare(buf[j], v) > 0) {
+                buf[j + 1] = buf[j];
+                j--;
+            }
+            buf[j + 1] = v;
+            size++;
+        }
+        double r = buf[m - 1];
+        return largest ? -r : r;
+    }
 }

@@ -129,11 +129,56 @@ public class PreparationBenchmark {
         return Baseline.movingMedian(upload[1], 201);
     }
 
+    /**
+     * Runs the JMH benchmarks, or with the argument {@code cpu} measures each benchmark's thread
+     * CPU time instead of wall time (steadier on a machine shared with other work):
+     * operations per CPU-second over {@code seconds} (default 5) per benchmark after a warm-up.
+     */
     public static void main(String[] args) throws RunnerException {
+        if (args.length > 0 && args[0].equals("cpu")) {
+            cpuTime(args.length > 1 ? Double.parseDouble(args[1]) : 5);
+            return;
+        }
         Options opt = new OptionsBuilder()
                 .include(PreparationBenchmark.class.getSimpleName())
                 .jvmArgsAppend("-Dexchangeai.shared=" + TestData.shared())
                 .build();
         new Runner(opt).run();
+    }
+
+    private static void cpuTime(double seconds) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        PreparationBenchmark b = new PreparationBenchmark();
+        b.setUp();
+        Map<String, java.util.function.Supplier<Object>> ops = new java.util.LinkedHashMap<>();
+        ops.put("copyFloor", b::copyFloor);
+        ops.put("fullPreparation", b::fullPreparation);
+        ops.put("uploadStage", b::uploadStage);
+        ops.put("modelInputStage", b::modelInputStage);
+        ops.put("fftResampleOneLead", b::fftResampleOneLead);
+        ops.put("polyphaseResampleOneLead", b::polyphaseResampleOneLead);
+        ops.put("movingMedianOneLead", b::movingMedianOneLead);
+        Object sink = null;
+        for (int round = 0; round < 2; round++) {
+            for (Map.Entry<String, java.util.function.Supplier<Object>> e : ops.entrySet()) {
+                long budget = (long) ((round == 0 ? 2 : seconds) * 1e9);
+                long start = mx.getCurrentThreadCpuTime();
+                long used;
+                long count = 0;
+                do {
+                    for (int i = 0; i < 10; i++) {
+                        sink = e.getValue().get();
+                    }
+                    count += 10;
+                    used = mx.getCurrentThreadCpuTime() - start;
+                } while (used < budget);
+                if (round == 1) {
+                    System.out.printf(java.util.Locale.ROOT, "%-26s %12.1f ops per CPU-second%n", e.getKey(), count / (used / 1e9));
+                }
+            }
+        }
+        if (sink == null) {
+            throw new IllegalStateException();
+        }
     }
 }

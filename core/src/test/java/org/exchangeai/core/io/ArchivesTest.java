@@ -75,6 +75,20 @@ class ArchivesTest {
     }
 
     @Test
+    void archiveInsideAScannedFolderIsExpanded() throws Exception {
+        Path folder = Files.createDirectory(tmp.resolve("upload"));
+        Path z = folder.resolve("batch.zip");
+        Files.move(zip("batch.zip", Map.of("a/887.npy", shared("ptbxl/npy500/887.npy"))), z);
+        Files.copy(TestData.data("ptbxl/npy500/195.npy"), folder.resolve("195.npy"));
+        List<ReadResult> results = Formats.readAll(List.of(folder), ReadOptions.DEFAULT);
+        assertEquals(List.of(folder.resolve("195.npy").toString(), z + "!/a/887.npy"),
+                results.stream().map(ReadResult::name).toList());
+        assertTrue(results.stream().allMatch(ReadResult::ok));
+        Formats.Scan.Entry entry = Formats.scan(List.of(folder)).recordings().get(1);
+        assertEquals(1, Formats.readEntry(entry, ReadOptions.DEFAULT).size(), "readEntry expands too");
+    }
+
+    @Test
     void unsafeOrOversizedArchivesAreRefused() throws Exception {
         Path slip = zip("slip.zip", Map.of("../evil.npy", new byte[] {1, 2, 3}));
         assertTrue(assertThrows(EcgReadException.class, () -> Archives.expand(slip)).reason()

@@ -71,6 +71,21 @@ class MatReaderTest {
         assertTrue(unscaled.warnings().stream().anyMatch(w -> w.contains("--adc-gain")), unscaled.warnings().toString());
     }
 
+    /** Fixtures written once by SciPy {@code savemat} from the pattern {@code lead*100 + (t % 50) - 25}. */
+    @Test
+    void standaloneV5MatricesWithRateVariableAndEitherOrientation() throws Exception {
+        Path compressed = Path.of(getClass().getResource("/mat/v5_val_with_fs.mat").toURI());
+        assertTrue(new MatReader().detect(compressed, Formats.head(compressed)));
+        Ecg ecg = Formats.read(compressed, ReadOptions.DEFAULT.withAdcGain(1000.0));
+        assertEquals(250.0, ecg.fs(), "from the variable fs");
+        assertEquals(0.282f, ecg.get(3, 7), 1e-7f);
+        assertEquals(1000, ecg.length());
+        Path samplesFirst = Path.of(getClass().getResource("/mat/v5_samples_by_leads.mat").toURI());
+        Ecg s = Formats.read(samplesFirst, ReadOptions.DEFAULT.withFs(100.0));
+        assertEquals("samples x leads", s.source().properties().get("orientation"));
+        assertEquals(0.282f, s.get(3, 7), 1e-7f);
+    }
+
     @Test
     void corruptInputsGiveClearErrors() throws Exception {
         MatReader r = new MatReader();

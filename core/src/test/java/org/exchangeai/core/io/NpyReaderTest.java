@@ -57,6 +57,17 @@ class NpyReaderTest {
         assertEquals(250.0, Formats.read(file, ReadOptions.DEFAULT.withFs(250.0)).fs(), "--fs wins");
     }
 
+    /** What {@code inspect ../shared/data} relies on: every PTB-XL recording read, each at its right rate. */
+    @Test
+    void wholePtbxlFolderReadsAtTheRightRates() {
+        List<ReadResult> results = Formats.readAll(List.of(TestData.data("ptbxl")), ReadOptions.DEFAULT);
+        assertEquals(121, results.size(), "120 arrays and one WFDB record");
+        for (ReadResult r : results) {
+            assertTrue(r.ok(), r.name() + ": " + r.error());
+            assertEquals(r.name().endsWith(".npy") ? 500.0 : 100.0, r.ecg().fs(), r.name());
+        }
+    }
+
     @Test
     void dtypesByteOrdersAndMemoryOrders() throws Exception {
         NpyReader r = new NpyReader();

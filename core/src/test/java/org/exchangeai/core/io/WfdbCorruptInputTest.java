@@ -118,6 +118,56 @@ class WfdbCorruptInputTest {
         assertTrue(reason.contains("not a plain file name"), reason);
     }
 
+    /** A text file named like an annotation file is not taken for one (no terminating zero word). */
+    @Test
+    void textBesideTheHeaderIsNotAnAnnotationFile() throws Exception {
+        Path hea = ludb10(h -> h, Integer.MAX_VALUE);
+        Files.writeString(dir.resolve("10.notes"), "Recorded at rest, patient supine. Leads checked.\n");
+        assertEquals(List.of(dir.resolve("10.dat").toAbsolutePath()), reader.companions(hea));
+        assertTrue(reader.read(hea, ReadOptions.DEFAULT).annotations().isEmpty());
+    }
+
+    /**
+     * 400 seeded random edits of LUDB 10's header (characters replaced, inserted, deleted) and of
+     * its lead II annotation file: every read ends in a recording or an {@link EcgReadException},
+     * never another exception.
+     */
+    @Test
+    void randomDamageGivesOnlyReadExceptions() throws Exception {
+        String header = Files.readString(TestData.data("ludb/data/10.hea"));
+        byte[] ann = Files.readAllBytes(TestData.data("ludb/data/10.ii"));
+        Files.copy(TestData.data("ludb/data/10.dat"), dir.resolve("10.dat"));
+        Path hea = dir.resolve("10.hea");
+        Random random = new Random(20240611);
+        String alphabet = "0123456789 \t\n+-x:/().#~eE~abc";
+        int failures = 0;
+        for (int round = 0; round < 400; round++) {
+            StringBuilder h = new StringBuilder(header);
+            for (int e = 0; e < 1 + random.nextInt(4); e++) {
+                int at = random.nextInt(h.length());
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                switch (random.nextInt(3)) {
+                    case 0 -> h.setCharAt(at, c);
+                    case 1 -> h.insert(at, c);
+                    default -> h.deleteCharAt(at);
+                }
+            }
+            Files.writeString(hea, h);
+            byte[] a = ann.clone();
+            for (int e = 0; e < 1 + random.nextInt(3); e++) {
+                a[random.nextInt(a.length)] = (byte) random.nextInt(256);
+            }
+            Files.write(dir.resolve("10.ii"), a);
+            try {
+                reader.read(hea, ReadOptions.DEFAULT);
+                reader.companions(hea);
+            } catch (EcgReadException expected) {
+                failures++;
+            }
+        }
+        assertTrue(failures > 0, "some edits must break the header");
+    }
+
     @Test
     void damagedAnnotationFileIsNotAttachedAsAnnotations() throws Exception {
         Path hea = ludb10(h -> h, Integer.MAX_VALUE);

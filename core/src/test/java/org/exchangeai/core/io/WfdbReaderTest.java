@@ -206,8 +206,12 @@ class WfdbReaderTest {
         assertTrue(reader.detect(h, Files.readAllBytes(h)));
         Path m = TestData.data("wfdb/muse-sinus.hea");
         assertTrue(reader.detect(m, Files.readAllBytes(m)));
+        // a signal file named directly is recognised through the header beside it that names it
         Path dat = TestData.data("wfdb/100.dat");
-        assertFalse(reader.detect(dat, Formats.head(dat)));
+        assertTrue(reader.detect(dat, Formats.head(dat)));
+        assertEquals(reader.read(h, ReadOptions.DEFAULT), reader.read(dat, ReadOptions.DEFAULT));
+        Path atr = TestData.data("wfdb/100.atr");
+        assertFalse(reader.detect(atr, Formats.head(atr)));
         assertEquals(reader.name(), Formats.detect(h).name());
     }
 

@@ -174,6 +174,16 @@ class WfdbSignalFormatTest {
         assertArrayEquals(new float[] {20, 30, Float.NaN}, ecg.lead("II"));
     }
 
+    /** Format 0 declares a signal that no file stores: it is NaN, with a warning. */
+    @Test
+    void nullSignal() throws Exception {
+        Path hea = record("n", "n 2 100 2\nn.dat 16 1/mV 16 0 5 11 0 I\n~ 0 1/mV 16 0 0 0 0 V1\n", bytes(5, 0, 6, 0));
+        Ecg ecg = reader.read(hea, ReadOptions.DEFAULT);
+        assertArrayEquals(new float[] {5, 6}, ecg.lead("I"));
+        assertArrayEquals(new float[] {Float.NaN, Float.NaN}, ecg.lead("V1"));
+        assertTrue(ecg.warnings().get(0).contains("format 0"), ecg.warnings().toString());
+    }
+
     /** Byte offset, baseline, units in µV and a gain of 0 (the WFDB default 200). */
     @Test
     void offsetBaselineUnitsDefaultGain() throws Exception {

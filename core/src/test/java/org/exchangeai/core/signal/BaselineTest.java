@@ -49,6 +49,31 @@ class BaselineTest {
         }
     }
 
+    /** Values equal in their upper 32 bits and different below: ranking must still be exact. */
+    @Test
+    void equalsNaiveMedianForNearlyEqualValues() {
+        Random rnd = new Random(11);
+        double[] x = new double[3000];
+        for (int i = 0; i < x.length; i++) {
+            double base = rnd.nextInt(4) - 1.5; // a few plateaus, negative and positive
+            x[i] = base + rnd.nextInt(1000) * Math.ulp(base) + (rnd.nextInt(50) == 0 ? -0.0 : 0.0);
+        }
+        x[17] = -0.0;
+        x[18] = 0.0;
+        assertNumericallyEqual(naiveMedian(x, 201), Baseline.movingMedian(x, 201));
+        assertNumericallyEqual(naiveMedian(x, 7), Baseline.movingMedian(x, 7));
+    }
+
+    /** Equal as numbers: {@code -0.0 == 0.0} (the median may pick either zero). */
+    private static void assertNumericallyEqual(double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] != actual[i]) {
+                assertEquals(expected[i], actual[i], 0.0, "index " + i);
+            }
+        }
+    }
+
     @Test
     void equalsScipyMedianFilter() {
         int[][] cases = {{1000, 201}, {50, 201}, {30, 8}, {9000, 501}, {7, 4}};
@@ -67,6 +92,12 @@ class BaselineTest {
         // windows with reflection: [5,5,1] [5,1,4] [1,4,2] [4,2,3] [2,3,3]
         assertArrayEquals(new double[] {5, 4, 2, 3, 3}, med);
         assertArrayEquals(new double[] {0, -3, 2, -1, 0}, Baseline.removeMovingMedian(x, 3));
+    }
+
+    @Test
+    void nanIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Baseline.movingMedian(new double[] {1, Double.NaN, 3}, 3));
     }
 
     @Test

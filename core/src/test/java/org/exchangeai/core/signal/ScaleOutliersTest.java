@@ -25,7 +25,7 @@ class ScaleOutliersTest {
     @Test
     void fencesUseSortedRanksOnRandomData() {
         Random rnd = new Random(3);
-        for (int n : new int[] {1, 2, 17, 1000, 1500, 4999}) {
+        for (int n : new int[] {1, 2, 17, 1000, 1500, 4999, 20000}) {
             double[] x = new double[n];
             for (int i = 0; i < n; i++) {
                 x[i] = rnd.nextInt(4) == 0 ? rnd.nextInt(5) : rnd.nextGaussian() * 10;
@@ -38,6 +38,7 @@ class ScaleOutliersTest {
             assertEquals(q1 - 1.5 * (q3 - q1), f[0], 0.0, "n=" + n);
             assertEquals(q3 + 1.5 * (q3 - q1), f[1], 0.0, "n=" + n);
             assertEquals(q1, Outliers.quantile(x, 0.01), 0.0);
+            assertEquals(s[(int) Math.floor(0.5 * (n - 1) + 0.5)], Outliers.quantile(x, 0.5), 0.0);
         }
     }
 

@@ -1,0 +1,70 @@
+package org.exchangeai.core.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * File names of a folder, sorted, remembered while the folder's modification time stays the
+ * same: reading the 60 records of a folder of 840 files then lists it once, not 60 times.
+ */
+final class FolderListing {
+
+    private static final int MAX_FOLDERS = 32;
+
+    private record Listing(FileTime modified, String[] names) {
+    }
+
+    private static final Map<Path, Listing> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Listing> eldest) {
+            return size() > MAX_FOLDERS;
+        }
+    };
+
+    private FolderListing() {
+    }
+
+    /** Names in {@code dir} that start with {@code prefix}, sorted; empty when the folder cannot be listed. */
+    static List<String> namesStartingWith(Path dir, String prefix) {
+        String[] names = names(dir);
+        int from = Arrays.binarySearch(names, prefix);
+        if (from < 0) {
+            from = -from - 1;
+        }
+        int to = from;
+        while (to < names.length && names[to].startsWith(prefix)) {
+            to++;
+        }
+        return Arrays.asList(names).subList(from, to);
+    }
+
+    private static String[] names(Path dir) {
+        FileTime modified;
+        try {
+            modified = Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            return new String[0];
+        }
+        synchronized (CACHE) {
+            Listing l = CACHE.get(dir);
+            if (l != null && l.modified.equals(modified)) {
+                return l.names;
+            }
+        }
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            return new String[0];
+        }
+        Arrays.sort(names);
+        synchronized (CACHE) {
+            CACHE.put(dir, new Listing(modified, names));
+        }
+        return names;
+    }
+}
