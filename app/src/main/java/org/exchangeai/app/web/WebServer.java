@@ -36,7 +36,8 @@ public final class WebServer implements AutoCloseable {
         Services services = new Services(ws, new Datasets(ws), jobs, new RecordingCache(ws, 64));
         ModelLibrary library = new ModelLibrary(new Models(ws), builtInModels);
         List<Page> pages = List.of(new LandingPage(services), new DataPage(services), new AnalysePage(services),
-                new JobsPage(services), new ModelsPage(services, library), new PredictPage(services, library));
+                new JobsPage(services), new ModelsPage(services, library), new PredictPage(services, library),
+                new ComparePage(services));
         Javalin app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;

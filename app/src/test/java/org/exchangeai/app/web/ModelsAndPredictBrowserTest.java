@@ -250,6 +250,12 @@ class ModelsAndPredictBrowserTest {
         assertEquals(24, browser.findElements(By.cssSelector("#predictions-table tbody tr.ok")).size());
         assertFalse(browser.findElements(By.cssSelector("#confusion-matrix td.cm")).isEmpty());
         BrowserSupport.waitFor(browser, 10).until(d -> colouredPixels("roc") > 500);
+        String macroF1 = browser.findElement(By.id("macro-f1")).getText();
+
+        browser.findElement(By.linkText("Compare")).click();
+        String table = browser.findElement(By.id("compare-table")).getText();
+        assertTrue(table.contains("xc_super_pretrained") && table.contains("macro F1 " + macroF1), table);
+        assertTrue(table.contains("NORM F1 / AUC unknown to the model (6)"), table);
     }
 
     private long colouredPixels(String canvasId) {
