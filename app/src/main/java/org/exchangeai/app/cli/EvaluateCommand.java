@@ -154,7 +154,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-14s %-18s %9s %11s %11s %6s%n", "class", "rule", "threshold", "sensitivity", "specificity", "F1");
         for (Map.Entry<String, Thresholds.Point[]> e : ev.thresholds().entrySet()) {
             for (Thresholds.Point p : e.getValue()) {
-                out.printf(Locale.ROOT, "%-14s %-18s %9.4f %11.3f %11.3f %6.3f%n", e.getKey(), p.rule(), p.threshold(),
+                out.printf(Locale.ROOT, "%-14s %-18s %9.3g %11.3f %11.3f %6.3f%n", e.getKey(), p.rule(), p.threshold(),
                         p.sensitivity(), p.specificity(), p.f1());
             }
         }

@@ -176,8 +176,9 @@ public final class Preparation {
         if (windowSamples < 1) {
             throw new IllegalArgumentException("window must hold at least one sample");
         }
-        if (bandPass != null && !Double.isNaN(bandPass.highHz()) && bandPass.lowHz() > 0 && bandPass.lowHz() >= bandPass.highHz()) {
-            throw new IllegalArgumentException("band-pass low " + bandPass.lowHz() + " Hz must be below high " + bandPass.highHz() + " Hz");
+        if (bandPass != null) {
+            // designing it once checks the cut-offs against the model's Nyquist frequency
+            Filters.butterworth(bandPass.order(), bandPass.lowHz(), bandPass.highHz(), samplingRate);
         }
         if (notch != null && notch.hz() >= samplingRate / 2) {
             throw new IllegalArgumentException("notch " + notch.hz() + " Hz is not below the model's Nyquist frequency " + samplingRate / 2 + " Hz");
@@ -430,6 +431,14 @@ public final class Preparation {
      */
     public double[][] upload(double[][] leadsByTime, double fs) {
         return uploadStage(copyChecked(leadsByTime), fs, new ArrayList<>());
+    }
+
+    /**
+     * The model input stage alone on the output of {@link #upload} (100 Hz) for an upload recipe,
+     * otherwise on samples already at {@link #samplingRate()}.
+     */
+    public float[][] modelInput(double[][] x) {
+        return modelInput(x, upload ? UPLOAD_RATE : samplingRate);
     }
 
     /**

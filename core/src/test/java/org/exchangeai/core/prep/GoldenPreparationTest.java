@@ -116,7 +116,7 @@ class GoldenPreparationTest {
             for (String scale : SCALES) {
                 double[][] expected = Npy.read(TestData.golden(id + "/mi_" + std + "_" + scale + ".npy")).matrix();
                 Preparation p = Preparation.original(100, Standardizer.fromKey(std), Scale.Unit.fromKey(scale));
-                double err = relError(expected, toDouble(p.modelInput(upload, 100)));
+                double err = relError(expected, toDouble(p.modelInput(upload)));
                 System.out.printf(Locale.ROOT, "golden %s mi_%s_%s rel %.2e%n", id, std, scale, err);
                 assertTrue(err <= 1e-4, id + " mi_" + std + "_" + scale + " relative error " + err);
             }

@@ -266,6 +266,8 @@ class PreparationTest {
                 .notch(new Preparation.Notch(60, 30)).build());
         Preparation.BandPass inverted = new Preparation.BandPass(40, 0.5, 4);
         assertThrows(IllegalArgumentException.class, () -> Preparation.builder().bandPass(inverted).build());
+        Preparation.BandPass aboveNyquist = new Preparation.BandPass(0, 200, 4);
+        assertThrows(IllegalArgumentException.class, () -> Preparation.builder().samplingRate(100).bandPass(aboveNyquist).build());
         Map<String, String> m = new HashMap<>();
         m.put("scale", "kiloVolt");
         assertThrows(IllegalArgumentException.class, () -> Preparation.fromMetadata(m));
