@@ -11,11 +11,14 @@ import java.util.Map;
 
 /**
  * File names of a folder, sorted, remembered while the folder's modification time stays the
- * same: reading the 60 records of a folder of 840 files then lists it once, not 60 times.
+ * same: reading the 60 records of a folder of 840 files then lists it once, not 60 times. A
+ * folder modified in the last two seconds is always listed again, so a file added within the
+ * granularity of the folder's timestamp is never missed.
  */
 final class FolderListing {
 
     private static final int MAX_FOLDERS = 32;
+    private static final long SETTLE_MILLIS = 2000;
 
     private record Listing(FileTime modified, String[] names) {
     }
@@ -53,7 +56,10 @@ final class FolderListing {
         }
         synchronized (CACHE) {
             Listing l = CACHE.get(dir);
-            if (l != null && l.modified.equals(modified)) {
+            // a folder changed within the last seconds may change again inside the timestamp's
+            // granularity (whole seconds on some file systems): list it afresh
+            boolean settled = System.currentTimeMillis() - modified.toMillis() > SETTLE_MILLIS;
+            if (l != null && l.modified.equals(modified) && settled) {
                 return l.names;
             }
         }

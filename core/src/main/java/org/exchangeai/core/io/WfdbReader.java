@@ -57,6 +57,8 @@ public final class WfdbReader implements EcgFormat {
             Pattern.compile("([0-9.eE+-]+)(?:/([0-9.eE+-]+)(?:\\(([0-9.eE+-]+)\\))?)?");
     private static final Pattern FORMAT_FIELD = Pattern.compile("(\\d+)(?:x(\\d+))?(?::(\\d+))?(?:\\+(\\d+))?");
     private static final Pattern GAIN_FIELD = Pattern.compile("([-+]?[0-9.]+(?:[eE][-+]?\\d+)?)(?:\\(([-+]?\\d+)\\))?(?:/(.*))?");
+    /** Extensions of the annotation files PhysioNet databases usually ship (reference beats, detectors). */
+    private static final Set<String> USUAL_ANNOTATIONS = Set.of("atr", "qrs", "ecg", "ari", "sqrs", "wqrs", "gqrs");
     /** Extensions beside a header that are never annotation files. */
     private static final Set<String> NOT_ANNOTATIONS = Set.of(
             "hea", "dat", "mat", "csv", "txt", "json", "xml", "edf", "npy", "zip", "gz", "png", "pdf", "md", "html");
@@ -254,7 +256,12 @@ public final class WfdbReader implements EcgFormat {
             String lead = LeadNames.rank(LeadNames.normalize(ext)) < 1000 ? LeadNames.normalize(ext) : null;
             List<Annotation> marks = WfdbAnnotationReader.readIfAnnotationFile(a, lead);
             if (marks == null) {
-                continue; // a file of another kind that shares the record's name
+                // a file of another kind that shares the record's name, or a damaged annotation file
+                if (lead != null || USUAL_ANNOTATIONS.contains(ext.toLowerCase(Locale.ROOT))) {
+                    block.warnings.add("annotation file " + a.getFileName() + " is not a readable WFDB annotation file"
+                            + " and was left out");
+                }
+                continue;
             }
             for (Annotation x : marks) {
                 annotations.add(block.upsample == 1 ? x

@@ -29,7 +29,9 @@ import org.exchangeai.core.ecg.Units;
  */
 public final class WfdbWriter {
 
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]*");
+    /** Record names: no white space (header fields are split on it), no path, no leading dot. */
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
+    private static final Pattern SAFE_EXTENSION = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]*");
     private static final int MAX_DIGITAL = 32767;
     private static final int INVALID = -32768;
     /** How far from a whole number a digital value may be and still count as one (float32 rounding). */
@@ -45,12 +47,13 @@ public final class WfdbWriter {
     /**
      * Writes the record; existing files of the same names are replaced.
      *
-     * @param record record name: letters, digits, {@code _} and {@code -}
+     * @param record record name: letters, digits, {@code _}, {@code -}, {@code +} and inner dots
      * @return the files written, header first
      */
     public static List<Path> write(Ecg ecg, Path dir, String record) throws IOException {
         if (!SAFE_NAME.matcher(record).matches()) {
-            throw new IllegalArgumentException("'" + record + "' is not a WFDB record name (letters, digits, _ and -)");
+            throw new IllegalArgumentException("'" + record + "' is not a WFDB record name (letters, digits, _, -, +"
+                    + " and inner dots; no spaces)");
         }
         Files.createDirectories(dir);
         int nsig = ecg.leadCount();
@@ -98,7 +101,7 @@ public final class WfdbWriter {
         Map<String, List<Annotation>> byFile = new LinkedHashMap<>();
         for (Annotation a : ecg.annotations()) {
             String ext = a.lead() == null ? "atr" : a.lead().toLowerCase(Locale.ROOT);
-            if (!SAFE_NAME.matcher(ext).matches() || ext.equals("hea") || ext.equals("dat")) {
+            if (!SAFE_EXTENSION.matcher(ext).matches() || ext.equals("hea") || ext.equals("dat")) {
                 continue;
             }
             byFile.computeIfAbsent(ext, k -> new ArrayList<>()).add(a);

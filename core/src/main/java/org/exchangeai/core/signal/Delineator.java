@@ -48,7 +48,7 @@ import java.util.List;
  *   <li>P and T: among the leads that found the point, those further than 60 ms from the median are
  *       discarded; the onset, peak and offset are the medians of the remaining ones. A P or T wave is
  *       global when at least a third of the non-flat leads found it. (The strict earliest/latest
- *       rule was tried and placed P and T limits 20–40 ms outside the experts' marks on LUDB.)</li>
+ *       rule was tried and placed P and T limits 10–40 ms outside the experts' marks on LUDB.)</li>
  * </ul>
  * Per-lead QRS limits are the lead's own, bounded to within {@value #CLAMP_MS} ms of the global
  * limits.

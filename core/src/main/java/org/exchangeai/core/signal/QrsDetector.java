@@ -33,7 +33,9 @@ public final class QrsDetector {
          * 100 ms boxcar; QRS regions where it exceeds 1.5 × its own 750 ms boxcar average
          * (Elgendi-style moving-average threshold); regions shorter than 0.4 × the mean region
          * length are dropped; the peak is the most prominent local maximum inside the region; a
-         * 300 ms refractory period.
+         * 300 ms refractory period. Added here: a region whose peak-to-peak size is below
+         * {@value QrsDetector#MIN_SIZE_FRACTION} of the lead's median region size is dropped (in long
+         * flat pauses the moving-average threshold sinks to the noise level and lets noise through).
          */
         NEUROKIT_2020
     }
@@ -57,9 +59,12 @@ public final class QrsDetector {
         if (lead.length < fs) {
             return new int[0];
         }
-        double[] clean = clean(lead, fs);
-        int[][] regions = neurokitRegions(clean, fs);
-        return pickPeaks(clean, regions, fs);
+        return switch (method) {
+            case NEUROKIT_2020 -> {
+                double[] clean = clean(lead, fs);
+                yield pickPeaks(clean, neurokitRegions(clean, fs), fs);
+            }
+        };
     }
 
     /** R peaks voted over several leads {@code [lead][t]}, see the class description. */
@@ -182,6 +187,9 @@ public final class QrsDetector {
         return regions.stream().filter(r -> r[1] - r[0] >= minLength).toArray(int[][]::new);
     }
 
+    /** Smallest QRS region, as a fraction of the lead's median region size (peak to peak). */
+    public static final double MIN_SIZE_FRACTION = 0.3;
+
     /** Most prominent extremum per region, in the lead's dominant polarity, with a 300 ms refractory period. */
     private static int[] pickPeaks(double[] x, int[][] regions, double fs) {
         int[] pos = new int[regions.length];
@@ -201,12 +209,27 @@ public final class QrsDetector {
             sumNeg += bestNeg[1];
         }
         int[] chosen = sumNeg > 1.5 * sumPos ? neg : pos;
+        // peak-to-peak size of each region; a region far smaller than the lead's typical QRS is noise
+        double[] size = new double[regions.length];
+        for (int r = 0; r < regions.length; r++) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = regions[r][0]; i < regions[r][1]; i++) {
+                min = Math.min(min, x[i]);
+                max = Math.max(max, x[i]);
+            }
+            size[r] = max - min;
+        }
+        double[] sorted = size.clone();
+        Arrays.sort(sorted);
+        double minSize = sorted.length == 0 ? 0 : MIN_SIZE_FRACTION * sorted[sorted.length / 2];
         int refractory = (int) Math.round(0.3 * fs);
         int[] out = new int[chosen.length];
         int count = 0;
         int last = Integer.MIN_VALUE / 2;
-        for (int p : chosen) {
-            if (p >= 0 && p - last > refractory) {
+        for (int k = 0; k < chosen.length; k++) {
+            int p = chosen[k];
+            if (p >= 0 && p - last > refractory && size[k] >= minSize) {
                 out[count++] = p;
                 last = p;
             }

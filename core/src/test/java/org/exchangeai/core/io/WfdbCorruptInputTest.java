@@ -174,6 +174,9 @@ class WfdbCorruptInputTest {
         Files.write(dir.resolve("10.ii"), new byte[] {(byte) 0xff, (byte) 0xff, 1, 2, 3});
         List<Path> companions = reader.companions(hea);
         assertEquals(List.of(dir.resolve("10.dat").toAbsolutePath()), companions);
-        assertTrue(reader.read(hea, ReadOptions.DEFAULT).annotations().isEmpty());
+        org.exchangeai.core.ecg.Ecg ecg = reader.read(hea, ReadOptions.DEFAULT);
+        assertTrue(ecg.annotations().isEmpty());
+        assertEquals(List.of("annotation file 10.ii is not a readable WFDB annotation file and was left out"),
+                ecg.warnings());
     }
 }

@@ -157,7 +157,11 @@ class WfdbSignalFormatTest {
     void samplesPerFrame() throws Exception {
         byte[] dat = bytes(1, 0, 2, 0, 10, 0, 3, 0, 4, 0, 20, 0);
         Path hea = record("s", "s 2 100 2\ns.dat 16x2 1/mV 16 0 0 0 0 I\ns.dat 16 1/mV 16 0 0 0 0 II\n", dat);
+        // annotation times count frames; at the doubled rate frame 1 is sample 2
+        Files.write(dir.resolve("s.atr"), WfdbWriter.encodeAnnotations(List.of(
+                new org.exchangeai.core.ecg.Annotation(1, "N", null, null, 0))));
         Ecg ecg = reader.read(hea, ReadOptions.DEFAULT);
+        assertEquals(List.of(new org.exchangeai.core.ecg.Annotation(2, "N", null, null, 0)), ecg.annotations());
         assertEquals(200.0, ecg.fs());
         assertArrayEquals(new float[] {1, 2, 3, 4}, ecg.lead("I"));
         assertArrayEquals(new float[] {10, 10, 20, 20}, ecg.lead("II"));

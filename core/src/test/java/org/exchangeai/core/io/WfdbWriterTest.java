@@ -80,6 +80,18 @@ class WfdbWriterTest {
         assertEquals(java.util.List.of(Annotation.at(100, "N")), again.annotations());
     }
 
+    /** Names such as {@code 0000050.ECG} (a file name without its last extension) are valid; spaces are not. */
+    @Test
+    void recordNames() throws Exception {
+        Ecg ecg = Ecg.builder(250).lead("V1", new float[] {0.5f, -0.25f}).build();
+        WfdbWriter.write(ecg, dir, "0000050.ECG");
+        Ecg again = reader.read(dir.resolve("0000050.ECG.hea"), ReadOptions.DEFAULT);
+        assertArrayEquals(ecg.lead("V1"), again.lead("V1"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> WfdbWriter.write(ecg, dir, "my ecg"));
+        assertTrue(e.getMessage().contains("no spaces"), e.getMessage());
+    }
+
     /** Amplitudes beyond ±32.767 mV get the largest gain that still fits 16 bits. */
     @Test
     void largeAmplitudesStillFit() throws Exception {

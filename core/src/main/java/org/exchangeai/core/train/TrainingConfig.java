@@ -1,0 +1,69 @@
+package org.exchangeai.core.train;
+
+/**
+ * Hyperparameters of one training run. Defaults are the original platform's (AdamW, learning rate
+ * 1e-3 decayed by 0.8 per epoch, batch 8, 80/20 stratified split) except the epoch count.
+ *
+ * @param method what trains
+ * @param optimizer update rule
+ * @param epochs maximum number of epochs (early stopping may end sooner)
+ * @param batchSize recordings per step
+ * @param learningRate initial learning rate
+ * @param lrGamma factor applied to the learning rate after every epoch (exponential decay)
+ * @param weightDecay L2/decoupled weight decay; negative means the optimizer's PyTorch default
+ * @param validationFraction share of each class held out for validation
+ * @param seed makes splits, shuffles, initialisation and dropout repeatable
+ * @param multiLabel sigmoid + binary cross-entropy per class instead of softmax + cross-entropy
+ * @param patience stop when this many epochs pass without a new best
+ * @param minEpochs the overfitting rule is not applied before this epoch
+ * @param overfitFactor stop when the validation loss exceeds the best by this factor (after minEpochs)
+ * @param findLearningRate run the learning-rate finder first and use its suggestion (capped by learningRate)
+ */
+public record TrainingConfig(Method method, Optimizer.Kind optimizer, int epochs, int batchSize, double learningRate,
+        double lrGamma, double weightDecay, double validationFraction, long seed, boolean multiLabel, int patience,
+        int minEpochs, double overfitFactor, boolean findLearningRate) {
+
+    public TrainingConfig {
+        if (epochs < 1 || batchSize < 2) {
+            throw new IllegalArgumentException("need at least 1 epoch and a batch size of at least 2");
+        }
+        if (!(learningRate > 0) || !(lrGamma > 0 && lrGamma <= 1)) {
+            throw new IllegalArgumentException("learning rate must be > 0 and gamma in (0, 1]");
+        }
+    }
+
+    public static TrainingConfig defaults(Method method) {
+        return new TrainingConfig(method, Optimizer.Kind.ADAMW, 30, 8, 1e-3, 0.8, -1, 0.2, 42, false, 10, 10, 1.25,
+                false);
+    }
+
+    public TrainingConfig withEpochs(int e) {
+        return new TrainingConfig(method, optimizer, e, batchSize, learningRate, lrGamma, weightDecay,
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+    }
+
+    public TrainingConfig withBatchSize(int b) {
+        return new TrainingConfig(method, optimizer, epochs, b, learningRate, lrGamma, weightDecay,
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+    }
+
+    public TrainingConfig withOptimizer(Optimizer.Kind o, double lr) {
+        return new TrainingConfig(method, o, epochs, batchSize, lr, lrGamma, weightDecay,
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+    }
+
+    public TrainingConfig withSeed(long s) {
+        return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
+                validationFraction, s, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+    }
+
+    public TrainingConfig withMultiLabel(boolean m) {
+        return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
+                validationFraction, seed, m, patience, minEpochs, overfitFactor, findLearningRate);
+    }
+
+    public TrainingConfig withLearningRateFinder(boolean f) {
+        return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, f);
+    }
+}
