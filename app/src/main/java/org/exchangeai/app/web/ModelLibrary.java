@@ -24,6 +24,8 @@ import org.exchangeai.app.store.Models.Model;
 import org.exchangeai.core.model.ModelException;
 import org.exchangeai.core.model.OnnxModel;
 import org.exchangeai.core.onnx.ModelCard;
+import org.exchangeai.core.onnx.OnnxGraph;
+import org.exchangeai.core.onnx.Tensor;
 import org.exchangeai.core.prep.Preparation;
 
 /**
@@ -35,7 +37,7 @@ public final class ModelLibrary {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the pages show of a model card. */
-    public record Card(List<String> classes, String labelType, int leads, int samples, double samplingRate,
+    public record Card(long parameters, List<String> classes, String labelType, int leads, int samples, double samplingRate,
             String preparation, String preparationError, String provenance, String metrics, List<String> warnings,
             String origin) {
     }
@@ -93,12 +95,13 @@ public final class ModelLibrary {
                 byte[] bytes = Files.readAllBytes(f);
                 String sha = sha256(bytes);
                 Optional<Model> row = rows.stream().filter(m -> m.builtIn() && m.name().equals(name)).findFirst();
-                if (row.isPresent() && row.get().sha256().equals(sha)) {
+                if (row.isPresent() && row.get().sha256().equals(sha) && row.get().card() != null
+                        && row.get().card().contains("\"parameters\"")) {
                     continue;
                 }
                 String card;
                 try (OnnxModel m = OnnxModel.load(f, bytes, 1)) {
-                    card = cardJson(m, null);
+                    card = cardJson(m, null, bytes);
                 } catch (ModelException e) {
                     card = errorCard(e.getMessage());
                 }
@@ -159,7 +162,7 @@ public final class ModelLibrary {
             } catch (IllegalArgumentException e) {
                 throw new ModelException(fileName + ": its preparation recipe cannot be read: " + e.getMessage(), e);
             }
-            card = cardJson(m, origin);
+            card = cardJson(m, origin, bytes);
         }
         String sha = sha256(bytes);
         Path target = models.userFile(sha);
@@ -187,9 +190,10 @@ public final class ModelLibrary {
     }
 
     /** The card of a loaded model as stored in its row. */
-    static String cardJson(OnnxModel m, String origin) {
+    static String cardJson(OnnxModel m, String origin, byte[] bytes) {
         ModelCard c = m.card();
         ObjectNode o = JSON.createObjectNode();
+        o.put("parameters", parameters(bytes));
         ArrayNode classes = o.putArray("classes");
         c.classes().forEach(classes::add);
         o.put("labelType", c.labelType().name().toLowerCase(Locale.ROOT));
@@ -211,6 +215,23 @@ public final class ModelLibrary {
             o.put("origin", origin.strip());
         }
         return o.toString();
+    }
+
+    /** Elements of the float initializers (weights, biases and normalisation statistics), or -1 when unparsable. */
+    static long parameters(byte[] bytes) {
+        try {
+            OnnxGraph g = OnnxGraph.parse(bytes);
+            long n = 0;
+            for (String name : g.initializerNames()) {
+                var t = g.initializerProto(name);
+                if (t.getDataType() == org.exchangeai.core.onnx.proto.Onnx.TensorProto.DataType.FLOAT_VALUE) {
+                    n += Tensor.elementCount(t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+                }
+            }
+            return n;
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private static String errorCard(String message) {
@@ -259,7 +280,7 @@ public final class ModelLibrary {
 
     static Card card(String json) {
         if (json == null) {
-            return new Card(List.of(), "single", -1, -1, 0, null, "no card", null, null, List.of(), null);
+            return new Card(-1, List.of(), "single", -1, -1, 0, null, "no card", null, null, List.of(), null);
         }
         try {
             JsonNode o = JSON.readTree(json);
@@ -267,11 +288,11 @@ public final class ModelLibrary {
             o.path("classes").forEach(x -> classes.add(x.asText()));
             List<String> warnings = new ArrayList<>();
             o.path("warnings").forEach(x -> warnings.add(x.asText()));
-            return new Card(classes, o.path("labelType").asText("single"), o.path("leads").asInt(-1),
+            return new Card(o.path("parameters").asLong(-1), classes, o.path("labelType").asText("single"), o.path("leads").asInt(-1),
                     o.path("samples").asInt(-1), o.path("samplingRate").asDouble(0), text(o, "preparation"),
                     text(o, "preparationError"), text(o, "provenance"), text(o, "metrics"), warnings, text(o, "origin"));
         } catch (IOException e) {
-            return new Card(List.of(), "single", -1, -1, 0, null, "unreadable card: " + e.getMessage(), null, null,
+            return new Card(-1, List.of(), "single", -1, -1, 0, null, "unreadable card: " + e.getMessage(), null, null,
                     List.of(), null);
         }
     }

@@ -44,6 +44,9 @@ class ModelLibraryTest {
             assertEquals(1000, xc.card().samples());
             assertTrue(xc.card().preparation().contains("scale mikroVolt"), xc.card().preparation());
             assertEquals(List.of("None1", "None2"), all.get(0).card().classes());
+            // models/README.md: about 401 k and 457 k parameters; the counts here add normalisation statistics
+            assertEquals(401_000, xc.card().parameters(), 401_000 * 0.01);
+            assertEquals(457_000, all.get(0).card().parameters(), 457_000 * 0.01);
             assertThrows(IllegalArgumentException.class, () -> lib.store().delete(xc.model()));
         }
     }
