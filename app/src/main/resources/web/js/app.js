@@ -4,7 +4,7 @@
     const t = e.target;
     return t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable);
   }
-  const pages = { h: '/', d: '/data', a: '/analyse', j: '/jobs' };
+  const pages = { h: '/', d: '/data', a: '/analyse', m: '/models', p: '/predict', f: '/finetune', j: '/jobs' };
   document.addEventListener('keydown', function (e) {
     if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
     if (pages[e.key]) { window.location.href = pages[e.key]; }
