@@ -104,7 +104,7 @@ public final class OnnxModel implements AutoCloseable {
         try {
             graph = OnnxGraph.parse(bytes);
         } catch (RuntimeException e) {
-            throw new ModelException(file + ": not an ONNX model: " + e.getMessage(), e);
+            throw new ModelException(file + ": not a loadable ONNX model: " + e.getMessage(), e);
         }
         long batchStatNodes = graph.nodes().stream()
                 .filter(n -> n.getOpType().equals("BatchNormalization"))
