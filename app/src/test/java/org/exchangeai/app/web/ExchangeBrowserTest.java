@@ -154,4 +154,37 @@ class ExchangeBrowserTest {
         BrowserSupport.waitFor(browser, 60).until(ExpectedConditions.presenceOfElementLocated(By.id("predictions-table")));
         assertEquals(3, browser.findElements(By.cssSelector("#predictions-table tbody tr.ok")).size());
     }
+
+    /** Publishing asks for confirmation; a file altered on the share is refused and quarantined with its reason. */
+    @Test
+    @Order(3)
+    void publishWithConfirmationThenATamperedFileIsQuarantined() throws Exception {
+        browser.get(url("/exchange"));
+        browser.findElement(By.id("publish-name")).sendKeys("xc_copy");
+        browser.findElement(By.id("publish-version")).sendKeys("2.0");
+        browser.findElement(By.id("publish-button")).click();
+        String confirm = browser.findElement(By.id("publish-confirm")).getText();
+        assertTrue(confirm.contains("xc_copy") && confirm.contains("2.0") && confirm.contains("site-b"), confirm);
+        assertTrue(browser.findElements(By.cssSelector("tr[data-model='xc_copy']")).isEmpty(), "nothing sent before confirming");
+        browser.findElement(By.id("publish-confirm-button")).click();
+        assertTrue(browser.findElement(By.id("exchange-notice")).getText().contains("Published xc_copy@2.0"));
+        assertTrue(browser.findElement(By.cssSelector("tr[data-model='xc_copy'][data-version='2.0']")).isDisplayed());
+
+        Path onShare;
+        try (var s = Files.walk(dav.root())) {
+            onShare = s.filter(p -> p.endsWith(Path.of("xc_copy", "2.0", "model.onnx"))).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(onShare);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(onShare, bytes);
+
+        browser.findElement(By.cssSelector("tr[data-model='xc_copy'] .pull-button")).click();
+        WebElement failed = BrowserSupport.waitFor(browser, 60).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr.pull-row[data-state='FAILED']")));
+        String message = failed.getText();
+        assertTrue(message.contains("quarantined") && message.contains("SHA-256"), message);
+        assertTrue(browser.findElement(By.id("quarantined")).getText().contains("xc_copy@2.0"));
+        browser.findElement(By.linkText("Models")).click();
+        assertTrue(browser.findElements(By.cssSelector("tr[data-model='xc_copy']")).isEmpty(), "nothing registered");
+    }
 }
