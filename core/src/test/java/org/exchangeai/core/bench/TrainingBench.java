@@ -57,7 +57,8 @@ public final class TrainingBench {
             s.append(String.format(Locale.ROOT, " %.2f", e.seconds()));
             sum += e.seconds();
         }
-        System.out.printf(Locale.ROOT, "%-22s epochs (s):%s | mean %.2f s/epoch | whole run incl. set-up and export %.1f s%n",
-                name, s, sum / r.history().size(), total);
+        System.out.printf(Locale.ROOT, "%-22s epochs (s):%s | mean %.2f s/epoch | whole run incl. set-up and export %.1f s"
+                + " | best epoch %d validation macro F1 %.3f, weighted F1 %.3f%n",
+                name, s, sum / r.history().size(), total, r.bestEpoch(), r.best().f1Macro(), r.best().f1Weighted());
     }
 }
