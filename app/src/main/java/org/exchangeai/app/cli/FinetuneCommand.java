@@ -188,8 +188,18 @@ public final class FinetuneCommand implements Callable<Integer> {
             }
             PredictCommand.ensureParent(out);
             result.model().write(out);
-            Evaluation ev = validation(result, examples, cfg, multiLabel);
+            Path report = reportPath(out);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            json.writeValue(report.toFile(), report(result, cfg, baseSha, examples.size(), unlabelled, unreadable, null));
+            Evaluation ev = null;
+            try {
+                ev = validation(result, examples, cfg, multiLabel);
+            } catch (Exception | LinkageError e) {
+                // e.g. ONNX Runtime already shut down after Ctrl-C; the model and report are written
+                System.err.println("validation metrics not computed: " + e);
+            }
             if (ev != null) {
+                json.writeValue(report.toFile(), report(result, cfg, baseSha, examples.size(), unlabelled, unreadable, ev));
                 o.println();
                 o.printf(Locale.ROOT, "Validation (best epoch %d, %d recordings)%n", result.bestEpoch(), ev.samples());
                 o.printf(Locale.ROOT, "%-14s %9s %9s %9s %8s%n", "class", "precision", "recall", "F1", "support");
@@ -200,9 +210,6 @@ public final class FinetuneCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "%-14s %29.3f%n", "macro F1", ev.macroF1());
                 o.printf(Locale.ROOT, "%-14s %29.3f%n", "weighted F1", ev.weightedF1());
             }
-            Path report = reportPath(out);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(),
-                    report(result, cfg, baseSha, examples.size(), unlabelled, unreadable, ev));
             o.printf(Locale.ROOT, "%s: %s, best epoch %d of %d; model written to %s, report to %s%n",
                     result.status(), String.join(", ", result.classes()), result.bestEpoch(), result.history().size(),
                     out, report);
