@@ -4,7 +4,7 @@
     const t = e.target;
     return t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable);
   }
-  const pages = { h: '/', d: '/data', a: '/analyse', j: '/jobs' };
+  const pages = { h: '/', d: '/data', a: '/analyse', m: '/models', p: '/predict', f: '/finetune', j: '/jobs' };
   document.addEventListener('keydown', function (e) {
     if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
     if (pages[e.key]) { window.location.href = pages[e.key]; }
@@ -35,4 +35,45 @@
       }
     });
   }
+
+  // The recordings table: a filter box, "only failed" and pages of 100 rows keep
+  // datasets of thousands of recordings usable.
+  function recordingsTable() {
+    const table = document.getElementById('recordings');
+    const filter = document.getElementById('recordings-filter');
+    if (!table || !filter) return;
+    const rows = Array.from(table.tBodies[0].rows).filter(r => r.dataset.name !== undefined);
+    const onlyFailed = document.getElementById('only-failed');
+    const shown = document.getElementById('recordings-shown');
+    const prev = document.getElementById('page-prev');
+    const next = document.getElementById('page-next');
+    const size = 100;
+    let page = 0;
+    function apply() {
+      const q = filter.value.trim().toLowerCase();
+      const match = rows.filter(r => (!onlyFailed.checked || r.classList.contains('failed'))
+        && (!q || r.textContent.toLowerCase().includes(q)));
+      const pages = Math.max(1, Math.ceil(match.length / size));
+      page = Math.max(0, Math.min(page, pages - 1));
+      rows.forEach(r => { r.hidden = true; });
+      match.slice(page * size, (page + 1) * size).forEach(r => { r.hidden = false; });
+      const from = match.length === 0 ? 0 : page * size + 1;
+      const to = Math.min(match.length, (page + 1) * size);
+      shown.textContent = match.length === rows.length && pages === 1 ? `${rows.length} file(s)`
+        : `${from}–${to} of ${match.length} matching (${rows.length} in all)`;
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+      prev.parentElement.hidden = pages === 1;
+    }
+    document.addEventListener('keydown', e => {
+      if (e.key === '/' && !typing(e) && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); filter.focus(); }
+    });
+    filter.addEventListener('input', () => { page = 0; apply(); });
+    onlyFailed.addEventListener('change', () => { page = 0; apply(); });
+    prev.addEventListener('click', () => { page--; apply(); });
+    next.addEventListener('click', () => { page++; apply(); });
+    apply();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', recordingsTable);
+  else recordingsTable();
 })();

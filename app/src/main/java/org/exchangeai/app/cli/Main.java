@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 FinetuneCommand.class,
                 ConvertCommand.class,
                 AnalyseCommand.class,
+                ExchangeCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

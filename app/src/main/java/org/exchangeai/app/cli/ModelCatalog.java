@@ -8,18 +8,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.exchangeai.core.exchange.ExchangeFolder;
 
 /**
  * Where the platform looks for models: the built-in folder shipped with it ({@code models/} beside
- * the launcher, or {@code -Dexchangeai.models=DIR}) and the user's folder ({@code ~/.exchangeai/models}).
+ * the launcher, or {@code -Dexchangeai.models=DIR}), the user's folder ({@code ~/.exchangeai/models})
+ * and the verified models pulled from exchanges ({@code ~/.exchangeai/exchange/<exchange>/<model>/<version>/},
+ * origin {@code exchange:<exchange>}, known by model name and by {@code name@version}).
  */
 final class ModelCatalog {
 
-    /** A model file and where it was found. */
-    record Entry(Path file, String origin) {
-        String name() {
+    /** A model file, where it was found, its name and (for exchange models) its version. */
+    record Entry(Path file, String origin, String name, String version) {
+        Entry(Path file, String origin) {
+            this(file, origin, fileName(file), null);
+        }
+
+        private static String fileName(Path file) {
             String n = file.getFileName().toString();
             return n.toLowerCase(Locale.ROOT).endsWith(".onnx") ? n.substring(0, n.length() - 5) : n;
+        }
+
+        /** The name with its version ({@code name@version}) for exchange models, else the name. */
+        String qualifiedName() {
+            return version == null ? name : name + "@" + version;
         }
     }
 
@@ -43,6 +55,9 @@ final class ModelCatalog {
         List<Entry> out = new ArrayList<>();
         add(out, builtInFolder(), "built-in");
         add(out, userFolder(), "yours");
+        for (ExchangeFolder.InstalledModel m : new ExchangeFolder(userFolder().getParent()).installed()) {
+            out.add(new Entry(m.file(), m.origin(), m.name(), m.version()));
+        }
         return out;
     }
 
@@ -65,7 +80,7 @@ final class ModelCatalog {
             return p;
         }
         for (Entry e : all()) {
-            if (e.name().equals(nameOrPath)) {
+            if (e.name().equals(nameOrPath) || e.qualifiedName().equals(nameOrPath)) {
                 return e.file();
             }
         }

@@ -24,13 +24,13 @@ public final class ModelsCommand implements Callable<Integer> {
             try (OnnxModel m = OnnxModel.load(e.file(), 1)) {
                 ModelCard card = m.card();
                 Preparation prep = Preparation.fromMetadata(card.metadata());
-                System.out.printf(Locale.ROOT, "%s  [%s]  %s%n", e.name(), e.origin(), e.file());
+                System.out.printf(Locale.ROOT, "%s  [%s]  %s%n", e.qualifiedName(), e.origin(), e.file());
                 System.out.printf(Locale.ROOT, "    classes: %s (%s-label)%n", String.join(", ", card.classes()),
                         card.labelType().name().toLowerCase(Locale.ROOT));
                 System.out.printf(Locale.ROOT, "    input: %d leads x %d samples; preparation: %s%n", m.leads(), m.samples(), prep);
                 m.warnings().forEach(w -> System.out.println("    warning: " + w));
             } catch (ModelException ex) {
-                System.out.printf(Locale.ROOT, "%s  [%s]  cannot be loaded: %s%n", e.name(), e.origin(), ex.getMessage());
+                System.out.printf(Locale.ROOT, "%s  [%s]  cannot be loaded: %s%n", e.qualifiedName(), e.origin(), ex.getMessage());
             }
         }
         return 0;

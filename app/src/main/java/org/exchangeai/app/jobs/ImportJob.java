@@ -4,15 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.exchangeai.app.store.Datasets;
+import org.exchangeai.app.store.LabelTable;
 import org.exchangeai.app.store.RecordingCodec;
 import org.exchangeai.app.store.Workspace;
 import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.ecg.Measurement;
+import org.exchangeai.core.ecg.SourceInfo;
+import org.exchangeai.core.io.Archives;
+import org.exchangeai.core.io.EcgReadException;
 import org.exchangeai.core.io.Formats;
 import org.exchangeai.core.io.ReadOptions;
 import org.exchangeai.core.io.ReadResult;
@@ -21,6 +26,7 @@ import org.exchangeai.core.io.ReadResult;
  * Reads every recording in an upload folder into a dataset. Each recording is stored whole
  * (signal file first, then its row in one transaction), so an import stopped at any point
  * leaves only complete recordings behind. A file that cannot be read becomes an error row.
+ * A {@code labels.csv} at the top of the upload or inside a ZIP is added to the dataset's labels.
  */
 public final class ImportJob implements Job {
 
@@ -45,8 +51,11 @@ public final class ImportJob implements Job {
         Formats.Scan scan = Formats.scan(List.of(folder));
         List<Formats.Scan.Entry> entries = scan.recordings();
         ctx.log("found " + entries.size() + " recording file(s), " + scan.skipped().size() + " other file(s)");
-        int ok = 0;
-        int failed = 0;
+        Counts n = new Counts();
+        Path topLabels = folder.resolve("labels.csv");
+        if (Files.isRegularFile(topLabels)) {
+            takeLabels(ctx, topLabels, "labels.csv", n);
+        }
         for (int i = 0; i < entries.size(); i++) {
             if (ctx.cancelled()) {
                 ctx.log("stopped after " + i + " of " + entries.size() + " files");
@@ -54,26 +63,87 @@ public final class ImportJob implements Job {
             }
             Formats.Scan.Entry entry = entries.get(i);
             String relative = entry.relative().toString().replace('\\', '/');
-            for (ReadResult r : Formats.readEntry(entry, options)) {
-                String name = r.name().startsWith(entry.file().toString())
-                        ? relative + r.name().substring(entry.file().toString().length()) : relative;
-                String originalSha = storeOriginal(entry.file());
-                if (r.ok()) {
-                    store(name, r.ecg(), originalSha);
-                    ok++;
-                } else {
-                    datasets.putRecording(datasetId, name, "error", r.error().reason(), null, null, null, null, null,
-                            originalSha, null);
-                    ctx.log(name + ": " + r.error().reason());
-                    failed++;
+            String originalSha = storeOriginal(entry.file());
+            if (Files.isRegularFile(entry.file()) && Archives.isZip(entry.file())) {
+                importArchive(ctx, entry.file(), relative, originalSha, n);
+            } else {
+                ReadResult r = Formats.readEntry(entry, options).get(0);
+                keep(ctx, relative, r.ok() ? r.ecg() : null, r.ok() ? null : r.error().reason(), originalSha, n);
+            }
+            ctx.progress((i + 1.0) / entries.size(), String.format(Locale.ROOT, "%d of %d files: %d read, %d failed",
+                    i + 1, entries.size(), n.ok, n.failed));
+        }
+        ctx.result("{\"read\":" + n.ok + ",\"failed\":" + n.failed + ",\"skipped\":" + scan.skipped().size()
+                + ",\"labels\":" + n.labels + "}");
+        ctx.progress(1, n.ok + " read, " + n.failed + " failed" + (scan.skipped().isEmpty() ? "" : ", " + scan.skipped().size()
+                + " non-recording file(s) skipped") + (n.labels == 0 ? "" : ", " + n.labels + " label(s) taken from labels.csv"));
+    }
+
+    /** Running totals of one import. */
+    private static final class Counts {
+        int ok;
+        int failed;
+        int labels;
+    }
+
+    /**
+     * Reads each recording of a ZIP archive as its own row ({@code archive.zip!/entry}), checking
+     * for cancellation between entries; the archive's {@code labels.csv} becomes the dataset's labels.
+     */
+    private void importArchive(JobContext ctx, Path zip, String relative, String originalSha, Counts n) throws Exception {
+        Archives.Expanded x;
+        try {
+            x = Archives.expand(zip);
+        } catch (EcgReadException e) {
+            keep(ctx, relative, null, e.reason(), originalSha, n);
+            return;
+        }
+        try (x) {
+            String own = zip.getFileName().toString() + "!/";
+            if (x.labels() != null) {
+                takeLabels(ctx, x.labels(), relative + "!/" + x.folder().relativize(x.labels()).toString().replace('\\', '/'), n);
+            }
+            for (Formats.Scan.Entry inner : x.recordings()) {
+                if (ctx.cancelled()) {
+                    return;
+                }
+                String shown = relative + "!/" + inner.name().substring(own.length());
+                try {
+                    Ecg ecg = Formats.read(inner.file(), options);
+                    SourceInfo s = ecg.source();
+                    if (s != null) {
+                        ecg = ecg.toBuilder().source(new SourceInfo(shown, s.format(), s.units(), s.gains(), s.baselines(),
+                                s.originalFs(), s.notes(), s.device(), s.acquisitionTime(), s.properties())).build();
+                    }
+                    keep(ctx, shown, ecg, null, originalSha, n);
+                } catch (EcgReadException e) {
+                    keep(ctx, shown, null, e.reason(), originalSha, n);
                 }
             }
-            ctx.progress((i + 1.0) / entries.size(),
-                    String.format(Locale.ROOT, "%d of %d files: %d read, %d failed", i + 1, entries.size(), ok, failed));
         }
-        ctx.result("{\"read\":" + ok + ",\"failed\":" + failed + ",\"skipped\":" + scan.skipped().size() + "}");
-        ctx.progress(1, ok + " read, " + failed + " failed" + (scan.skipped().isEmpty() ? "" : ", " + scan.skipped().size()
-                + " non-recording file(s) skipped"));
+    }
+
+    private void keep(JobContext ctx, String name, Ecg ecg, String error, String originalSha, Counts n) throws Exception {
+        if (ecg != null) {
+            store(name, ecg, originalSha);
+            n.ok++;
+        } else {
+            datasets.putRecording(datasetId, name, "error", error, null, null, null, null, null, originalSha, null);
+            ctx.log(name + ": " + error);
+            n.failed++;
+        }
+    }
+
+    /** Adds a label table found among the uploaded files; a table that cannot be read is reported, not fatal. */
+    private void takeLabels(JobContext ctx, Path csv, String shown, Counts n) throws Exception {
+        try {
+            List<Datasets.Label> labels = LabelTable.parse(Files.readString(csv, StandardCharsets.UTF_8), shown);
+            datasets.addLabels(datasetId, labels);
+            n.labels += labels.size();
+            ctx.log(shown + ": " + labels.size() + " label(s) taken");
+        } catch (IllegalArgumentException | IOException e) {
+            ctx.log(shown + ": labels not taken: " + e.getMessage());
+        }
     }
 
     private String storeOriginal(Path file) throws IOException {

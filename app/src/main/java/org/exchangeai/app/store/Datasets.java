@@ -199,6 +199,24 @@ public final class Datasets {
         });
     }
 
+    /** Adds labels to the dataset's table; a row for a file already labelled replaces it. */
+    public void addLabels(long datasetId, List<Label> labels) throws SQLException {
+        ws.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR REPLACE INTO label(dataset_id, file_name, label, icd10) VALUES (?,?,?,?)")) {
+                for (Label l : labels) {
+                    ps.setLong(1, datasetId);
+                    ps.setString(2, l.fileName());
+                    ps.setString(3, l.label());
+                    ps.setString(4, l.icd10());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
     public List<Label> labels(long datasetId) throws SQLException {
         try (Connection c = ws.connect();
                 PreparedStatement ps = c.prepareStatement(

@@ -69,6 +69,16 @@ final class Migrations {
                   finished TEXT
                 )""",
                 "CREATE INDEX recording_dataset ON recording(dataset_id, name)"
+            },
+            // the viewer's analysis of a stored signal, kept as a JSON file in the store
+            new String[] {
+                """
+                CREATE TABLE analysis (
+                  signal_sha TEXT PRIMARY KEY,
+                  version INTEGER NOT NULL,
+                  blob_sha TEXT NOT NULL,
+                  created TEXT NOT NULL
+                )"""
             });
 
     private Migrations() {

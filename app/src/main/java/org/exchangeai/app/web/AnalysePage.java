@@ -27,7 +27,8 @@ public final class AnalysePage implements Page {
         MEASURES.put("pr_ms", "PR (ms)");
         MEASURES.put("qrs_ms", "QRS (ms)");
         MEASURES.put("qt_ms", "QT (ms)");
-        MEASURES.put("qtc_ms", "QTc (ms)");
+        MEASURES.put("qtc_ms", "QTc Bazett (ms)");
+        MEASURES.put("qtc_fridericia_ms", "QTc Fridericia (ms)");
         MEASURES.put("qrs_axis_deg", "QRS axis (°)");
         MEASURES.put("sdnn_ms", "SDNN (ms)");
         MEASURES.put("rmssd_ms", "RMSSD (ms)");
@@ -41,9 +42,11 @@ public final class AnalysePage implements Page {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Services s;
+    private final RecordingAnalysis analysis;
 
     public AnalysePage(Services s) {
         this.s = s;
+        this.analysis = new RecordingAnalysis(s);
     }
 
     @Override
@@ -51,6 +54,8 @@ public final class AnalysePage implements Page {
         routes.get("/analyse", this::first);
         routes.get("/analyse/{id}", this::show);
         routes.get("/api/recordings/{id}/signal", this::signal);
+        routes.get("/api/recordings/{id}/analysis", ctx -> ctx.contentType("application/json")
+                .result(analysis.json(recording(ctx).signalSha())));
     }
 
     private void first(Context ctx) throws Exception {

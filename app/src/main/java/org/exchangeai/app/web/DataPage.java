@@ -1,7 +1,5 @@
 package org.exchangeai.app.web;
 
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -14,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.exchangeai.app.jobs.ImportJob;
@@ -25,6 +21,7 @@ import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.store.Datasets.Dataset;
 import org.exchangeai.app.store.Datasets.Label;
 import org.exchangeai.app.store.Datasets.Recording;
+import org.exchangeai.app.store.LabelTable;
 import org.exchangeai.core.io.ReadOptions;
 
 /** Datasets: create, upload recordings and labels, see what was read, export. */
@@ -51,6 +48,15 @@ public final class DataPage implements Page {
 
     public DataPage(Services s) {
         this.s = s;
+        // pages are made before any job runs: upload folders still here belong to imports that a
+        // stopped or killed process never finished, and nothing will read them again
+        Path uploads = s.workspace().dir().resolve("uploads");
+        deleteTree(uploads);
+        try {
+            Files.createDirectories(uploads);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + uploads, e);
+        }
     }
 
     @Override
@@ -200,7 +206,7 @@ public final class DataPage implements Page {
         }
         List<Label> labels;
         try (InputStream in = f.content()) {
-            labels = parseLabels(new String(in.readAllBytes(), StandardCharsets.UTF_8), f.filename());
+            labels = LabelTable.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), f.filename());
         } catch (IllegalArgumentException e) {
             ctx.status(400);
             show(ctx, d.id(), e.getMessage());
@@ -209,58 +215,6 @@ public final class DataPage implements Page {
         s.datasets().putLabels(d.id(), labels);
         lastLabelReport.put(d.id(), LabelMatch.report(labels, s.datasets().recordings(d.id())));
         ctx.redirect("/data/" + d.id());
-    }
-
-    /** Reads a {@code file_name,label,ICD-10} table; the message of a failure names the file and line. */
-    static List<Label> parseLabels(String text, String fileName) {
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
-        List<Label> out = new ArrayList<>();
-        Map<String, Integer> seen = new LinkedHashMap<>();
-        int fileCol = -1;
-        int labelCol = -1;
-        int icdCol = -1;
-        int line = 0;
-        for (CsvRecord rec : CsvReader.builder().ofCsvRecord(text)) {
-            line++;
-            if (line == 1) {
-                for (int i = 0; i < rec.getFieldCount(); i++) {
-                    String h = rec.getField(i).strip().toLowerCase(Locale.ROOT);
-                    if (h.equals("file_name") || h.equals("filename") || h.equals("file")) {
-                        fileCol = i;
-                    } else if (h.equals("label") || h.equals("labels")) {
-                        labelCol = i;
-                    } else if (h.startsWith("icd")) {
-                        icdCol = i;
-                    }
-                }
-                if (fileCol < 0 || labelCol < 0) {
-                    throw new IllegalArgumentException(fileName + ": the first line must name the columns file_name,label,ICD-10");
-                }
-                continue;
-            }
-            if (rec.getFieldCount() == 1 && rec.getField(0).isBlank()) {
-                continue;
-            }
-            if (rec.getFieldCount() <= Math.max(fileCol, labelCol)) {
-                throw new IllegalArgumentException(fileName + ": line " + line + " has too few columns");
-            }
-            String name = rec.getField(fileCol).strip();
-            String label = rec.getField(labelCol).strip();
-            if (name.isEmpty() || label.isEmpty()) {
-                throw new IllegalArgumentException(fileName + ": line " + line + " has an empty file name or label");
-            }
-            if (seen.put(name, line) != null) {
-                throw new IllegalArgumentException(fileName + ": '" + name + "' is labelled twice (line " + line + ")");
-            }
-            String icd = icdCol >= 0 && icdCol < rec.getFieldCount() ? rec.getField(icdCol).strip() : "";
-            out.add(new Label(name, label, icd.isEmpty() ? null : icd));
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(fileName + ": no labels found");
-        }
-        return out;
     }
 
     private void jobsPartial(Context ctx) throws Exception {

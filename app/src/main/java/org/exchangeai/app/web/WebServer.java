@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.store.Datasets;
+import org.exchangeai.app.store.Models;
 import org.exchangeai.app.store.Workspace;
 
 /** The web platform: Javalin with precompiled jte pages, htmx and static scripts from the classpath. */
@@ -25,11 +26,18 @@ public final class WebServer implements AutoCloseable {
 
     /** Opens the workspace and starts serving; port 0 picks a free port. */
     public static WebServer start(Path workspaceDir, String host, int port) throws IOException, SQLException {
+        return start(workspaceDir, ModelLibrary.defaultBuiltInFolder(), host, port);
+    }
+
+    /** As {@link #start(Path, String, int)}, with the folder of built-in models given. */
+    public static WebServer start(Path workspaceDir, Path builtInModels, String host, int port) throws IOException, SQLException {
         Workspace ws = Workspace.open(workspaceDir);
         JobRunner jobs = new JobRunner(ws);
         Services services = new Services(ws, new Datasets(ws), jobs, new RecordingCache(ws, 64));
+        ModelLibrary library = new ModelLibrary(new Models(ws), builtInModels);
         List<Page> pages = List.of(new LandingPage(services), new DataPage(services), new AnalysePage(services),
-                new JobsPage(services));
+                new JobsPage(services), new ModelsPage(services, library), new PredictPage(services, library),
+                new ComparePage(services), new FineTunePage(services, library));
         Javalin app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;

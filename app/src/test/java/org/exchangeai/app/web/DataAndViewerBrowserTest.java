@@ -101,8 +101,37 @@ class DataAndViewerBrowserTest {
         browser.findElement(By.cssSelector("#recordings tr.ok a")).click();
         String first = browser.getCurrentUrl();
         waitForCanvases(12);
+        // the computed measurements arrive with the analysis; then the overlays are on the paper
+        BrowserSupport.waitFor(browser, 60).until(d -> d.findElement(
+                By.cssSelector("#measurements tr[data-key='hr_bpm'] .computed")).getText().matches("\\d+(\\.\\d)?"));
         assertDrawn(12);
+        for (String key : List.of("hr_bpm", "qrs_ms", "qt_ms", "qtc_ms", "qrs_axis_deg")) {
+            String v = browser.findElement(By.cssSelector("#measurements tr[data-key='" + key + "'] .computed")).getText();
+            assertTrue(v.matches("-?\\d+(\\.\\d)?"), key + " is a number: " + v);
+        }
+        double hr = Double.parseDouble(browser.findElement(
+                By.cssSelector("#measurements tr[data-key='hr_bpm'] .computed")).getText());
+        assertTrue(hr > 30 && hr < 200, "a heart rate a heart can have: " + hr);
+        assertTrue(countPixels("r > 200 && g < 60 && b > 70 && b < 130") > 12 * 5, "R-peak markers on every lead");
+        String withWaves = canvasImage();
+        browser.findElement(By.id("show-waves")).click();
+        assertTrue(!withWaves.equals(canvasImage()), "P/QRS/T bands are drawn (hiding them changes the picture)");
+        browser.findElement(By.id("show-waves")).click();
         BrowserSupport.screenshot(browser, "analyse");
+        org.openqa.selenium.support.ui.Select view = new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("view")));
+        view.selectByValue("beats");
+        waitForCanvases(12);
+        assertTrue(browser.findElement(By.id("viewer-status")).getText().contains("beats superimposed"));
+        assertTrue(countPixels("b > r + 40 || g > r + 40") > 300, "coloured beats are superimposed (blue, green, teal traces on pink paper)");
+        BrowserSupport.screenshot(browser, "analyse-qrs-overlay");
+        view.selectByValue("median");
+        waitForCanvases(12);
+        assertEquals("Median beat per lead", browser.findElement(By.id("viewer-status")).getText());
+        assertEquals(12, browser.findElements(By.cssSelector("#viewer canvas[data-lead]")).size(), "a median beat for each lead");
+        assertTrue(countPixels("r < 90 && g < 90 && b < 90") > 12 * 100, "median beats are drawn");
+        BrowserSupport.screenshot(browser, "analyse-median");
+        view.selectByValue("paper");
+        waitForCanvases(12);
         for (String layout : List.of("6x2", "3x4")) {
             new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("layout"))).selectByValue(layout);
             assertTrue(labelsOnCanvases().containsAll(List.of("I", "II", "V6")), layout);
@@ -125,6 +154,77 @@ class DataAndViewerBrowserTest {
         assertEquals(1, browser.findElements(By.cssSelector("#recordings tr.failed")).size());
     }
 
+    /**
+     * A MUSE XML file and a ZIP (three LUDB records and a labels.csv) in one upload: both are
+     * listed, the ZIP's labels are taken, the filter narrows the table, and the CSV export holds
+     * one harmonised file per recording (12 leads × 5000 samples for LUDB, per the headers).
+     */
+    @Test
+    @Order(4)
+    void museFileAndZipWithLabelsAreReadFilteredAndExported() throws Exception {
+        browser.get(url("/data"));
+        browser.findElement(By.id("new-dataset-name")).sendKeys("Mixed");
+        browser.findElement(By.id("new-dataset-name")).submit();
+        BrowserSupport.waitFor(browser, 10).until(ExpectedConditions.textToBe(By.id("dataset-title"), "Mixed"));
+        String datasetUrl = browser.getCurrentUrl();
+
+        Path zip = workspace.getParent().resolve("ludb-three-" + System.nanoTime() + ".zip");
+        List<String> records = List.of("10", "104", "107");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String r : records) {
+                for (String ext : List.of(".hea", ".dat")) {
+                    out.putNextEntry(new java.util.zip.ZipEntry("data/" + r + ext));
+                    out.write(Files.readAllBytes(TestData.data("ludb/data/" + r + ext)));
+                    out.closeEntry();
+                }
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry("labels.csv"));
+            out.write("file_name,label,ICD-10\ndata/10.hea,SR,\ndata/104.hea,AFIB,I48.91\ndata/107.hea,SR,\n".getBytes());
+            out.closeEntry();
+        }
+        browser.findElement(By.id("upload-files")).sendKeys(TestData.data("muse/muse-sinus.xml") + "\n" + zip);
+        browser.findElement(By.id("upload-button")).click();
+        waitForJobsToFinish();
+        browser.navigate().refresh();
+
+        List<String> names = browser.findElements(By.cssSelector("#recordings tr.ok")).stream()
+                .map(e -> e.getAttribute("data-name")).sorted().collect(Collectors.toList());
+        String zipName = zip.getFileName().toString();
+        assertEquals(List.of(zipName + "!/data/10.hea", zipName + "!/data/104.hea", zipName + "!/data/107.hea", "muse-sinus.xml"),
+                names);
+        assertEquals(0, browser.findElements(By.cssSelector("#recordings tr.failed")).size());
+        WebElement second = browser.findElement(By.cssSelector("#recordings tr[data-name='" + zipName + "!/data/104.hea']"));
+        assertTrue(second.getText().contains("AFIB"), "the ZIP's labels.csv labels its recordings: " + second.getText());
+        assertTrue(browser.findElement(By.id("label-histogram")).getText().contains("AFIB"));
+
+        browser.findElement(By.tagName("body")).sendKeys("/");
+        assertEquals("recordings-filter", browser.switchTo().activeElement().getAttribute("id"), "/ focuses the filter");
+        browser.switchTo().activeElement().sendKeys("muse");
+        assertEquals(1, browser.findElements(By.cssSelector("#recordings tr.ok")).stream().filter(WebElement::isDisplayed).count());
+        assertTrue(browser.findElement(By.id("recordings-shown")).getText().contains("1 of 1 matching (4 in all)"),
+                browser.findElement(By.id("recordings-shown")).getText());
+
+        String exportHref = browser.findElement(By.id("export-csv")).getAttribute("href");
+        assertTrue(exportHref.startsWith(datasetUrl));
+        java.net.http.HttpResponse<byte[]> res = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(exportHref)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, res.statusCode());
+        assertEquals("application/zip", res.headers().firstValue("Content-Type").orElse(""));
+        java.util.Map<String, String> entries = new java.util.TreeMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(res.body()))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(List.of("data/10.csv", "data/104.csv", "data/107.csv", "muse-sinus.csv"), List.copyOf(entries.keySet()));
+        String ludb = entries.get("data/10.csv");
+        String[] lines = ludb.split("\n");
+        assertTrue(lines[0].contains("V6"), lines[0]);
+        assertEquals(5001, lines.length, "a header line and 5000 samples");
+        BrowserSupport.screenshot(browser, "data-mixed");
+    }
+
     private void waitForJobsToFinish() {
         BrowserSupport.waitFor(browser, 120).until(d -> {
             d.navigate().refresh();
@@ -135,13 +235,31 @@ class DataAndViewerBrowserTest {
         });
     }
 
+    /** How many pixels of all viewer canvases satisfy a condition on r, g, b. */
+    private long countPixels(String condition) {
+        return ((Number) ((JavascriptExecutor) browser).executeScript("""
+                let n = 0;
+                for (const c of document.querySelectorAll('#viewer canvas')) {
+                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  for (let i = 0; i < d.length; i += 4) { const r = d[i], g = d[i+1], b = d[i+2]; if (%s) n++; }
+                }
+                return n;""".formatted(condition))).longValue();
+    }
+
+    private String canvasImage() {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#viewer canvas')).map(c => c.toDataURL()).join('|')"));
+    }
+
     private void waitForCanvases(int n) {
         BrowserSupport.waitFor(browser, 20).until(d -> d.findElements(By.cssSelector("#viewer canvas")).size() >= n);
     }
 
+    /** Read in one script, so that a re-render (the analysis arriving) cannot interleave. */
+    @SuppressWarnings("unchecked")
     private List<String> labelsOnCanvases() {
-        return browser.findElements(By.cssSelector("#viewer .lead-label")).stream()
-                .map(e -> e.getAttribute("textContent")).collect(Collectors.toList());
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#viewer .lead-label')).map(e => e.textContent)");
     }
 
     /** Every canvas holds dark trace pixels on top of the paper, and lead labels are present. */

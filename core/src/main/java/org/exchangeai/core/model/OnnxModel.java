@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.exchangeai.core.onnx.ModelCard;
+import org.exchangeai.core.onnx.OnnxGraph;
 
 /**
  * An ONNX model ready for inference: an ONNX Runtime session plus the model's {@link ModelCard}.
@@ -53,6 +54,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Loads a model from its bytes; {@code file} is only used in messages. */
     public static OnnxModel load(Path file, byte[] bytes, int threads) throws ModelException {
+        List<String> notes = new ArrayList<>();
+        bytes = withoutBatchStatistics(file, bytes, notes);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -74,7 +77,7 @@ public final class OnnxModel implements AutoCloseable {
             if (out.getInfo() instanceof TensorInfo to && to.getShape().length == 2) {
                 width = (int) to.getShape()[1];
             }
-            List<String> warnings = new ArrayList<>();
+            List<String> warnings = new ArrayList<>(notes);
             ModelCard card = ModelCard.of(session.getMetadata().getCustomMetadata(), width);
             warnings.addAll(card.warnings());
             if (shape[1] > 0 && shape[1] != 12) {
@@ -87,6 +90,38 @@ public final class OnnxModel implements AutoCloseable {
         } catch (ModelException e) {
             closeQuietly(session);
             throw e;
+        }
+    }
+
+    /**
+     * A graph whose BatchNormalization nodes normalise with the statistics of the batch
+     * ({@code training_mode = 1}, as the original platform's untrained models) would make a
+     * recording's prediction depend on the other recordings of its batch. Such nodes are put
+     * into inference form (running statistics) and the change is reported.
+     */
+    static byte[] withoutBatchStatistics(Path file, byte[] bytes, List<String> notes) throws ModelException {
+        OnnxGraph graph;
+        try {
+            graph = OnnxGraph.parse(bytes);
+        } catch (RuntimeException e) {
+            throw new ModelException(file + ": not a loadable ONNX model: " + e.getMessage(), e);
+        }
+        long batchStatNodes = graph.nodes().stream()
+                .filter(n -> n.getOpType().equals("BatchNormalization"))
+                .filter(n -> n.getAttributeList().stream().anyMatch(a -> a.getName().equals("training_mode") && a.getI() == 1))
+                .count();
+        if (batchStatNodes == 0) {
+            return bytes;
+        }
+        try {
+            byte[] fixed = graph.withBatchNormInference().toBytes();
+            notes.add(batchStatNodes + " BatchNormalization node(s) normalise with batch statistics (training_mode = 1); "
+                    + "they were switched to their running statistics so that each recording's prediction does not "
+                    + "depend on the other recordings of its batch");
+            return fixed;
+        } catch (IllegalStateException e) {
+            throw new ModelException(file + ": normalises with batch statistics and cannot be switched to inference form: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -74,4 +74,29 @@ class OnnxModelTest {
         ModelException e = assertThrows(ModelException.class, () -> OnnxModel.load(broken, 1));
         assertTrue(e.getMessage().startsWith(broken.toString()), e.getMessage());
     }
+
+    /** InceptionTime_untrained normalises with batch statistics: detected, switched, and batch-independent. */
+    @Test
+    void batchStatisticsAreDetectedAndPredictionsDoNotDependOnTheBatch() throws Exception {
+        try (OnnxModel m = OnnxModel.load(TestData.model("InceptionTime_untrained.onnx"), 1)) {
+            assertTrue(m.warnings().stream().anyMatch(w -> w.contains("batch statistics")), m.warnings().toString());
+            float[] batch = new float[3 * 12 * 1000];
+            for (int r = 0; r < 3; r++) {
+                float[] input = NpyFile.read(TestData.golden(GOLDEN.get(r)).resolve("mi_none_milliVolt.npy"), Integer.MAX_VALUE)
+                        .asFloatArray();
+                System.arraycopy(input, 0, batch, r * 12000, 12000);
+            }
+            float[][] together = m.logits(batch, 3, 12, 1000);
+            for (int r = 0; r < 3; r++) {
+                float[] one = java.util.Arrays.copyOfRange(batch, r * 12000, (r + 1) * 12000);
+                float[][] alone = m.logits(one, 1, 12, 1000);
+                for (int c = 0; c < alone[0].length; c++) {
+                    assertEquals(alone[0][c], together[r][c], 1e-5, "record " + r + " class " + c);
+                }
+            }
+        }
+        try (OnnxModel m = OnnxModel.load(TestData.model("xc_super_pretrained.onnx"), 1)) {
+            assertTrue(m.warnings().stream().noneMatch(w -> w.contains("batch statistics")));
+        }
+    }
 }

@@ -1,0 +1,196 @@
+package org.exchangeai.app.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.exchangeai.app.store.Datasets;
+import org.exchangeai.app.store.Datasets.Recording;
+import org.exchangeai.app.store.RecordingCodec;
+import org.exchangeai.app.store.Workspace;
+import org.exchangeai.core.data.Split;
+import org.exchangeai.core.eval.Evaluation;
+import org.exchangeai.core.eval.Metrics;
+import org.exchangeai.core.model.OnnxModel;
+import org.exchangeai.core.onnx.OnnxGraph;
+import org.exchangeai.core.prep.Preparation;
+import org.exchangeai.core.train.Example;
+import org.exchangeai.core.train.Trainer;
+import org.exchangeai.core.train.TrainingConfig;
+import org.exchangeai.core.train.TrainingEvent;
+import org.exchangeai.core.train.TrainingResult;
+
+/**
+ * Fine-tunes (or trains from scratch) a base model on the labelled recordings of a dataset. Every
+ * finished epoch is written into the job's result, so the page draws the curves as they grow; the
+ * exported model is stored as a workspace model, and the validation recordings (the trainer's own
+ * stratified split, same seed) are predicted with it for the final metrics and confusion matrix.
+ */
+public final class FineTuneJob implements Job {
+
+    /** Keeps a trained model file and returns its model id. */
+    @FunctionalInterface
+    public interface ModelSink {
+        long store(String name, byte[] onnx) throws Exception;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Workspace ws;
+    private final long datasetId;
+    private final String datasetName;
+    private final Path baseFile;
+    private final String baseName;
+    private final Map<Long, String> labels;
+    private final TrainingConfig config;
+    private final String name;
+    private final ModelSink sink;
+
+    public FineTuneJob(Workspace ws, long datasetId, String datasetName, Path baseFile, String baseName,
+            Map<Long, String> labels, TrainingConfig config, String name, ModelSink sink) {
+        this.ws = ws;
+        this.datasetId = datasetId;
+        this.datasetName = datasetName;
+        this.baseFile = baseFile;
+        this.baseName = baseName;
+        this.labels = Map.copyOf(labels);
+        this.config = config;
+        this.name = name;
+        this.sink = sink;
+    }
+
+    @Override
+    public void run(JobContext ctx) throws Exception {
+        byte[] baseBytes = Files.readAllBytes(baseFile);
+        OnnxGraph base = OnnxGraph.parse(baseBytes);
+        Preparation prep = Preparation.fromMetadata(base.metadata());
+        List<Example> examples = new ArrayList<>();
+        int skipped = 0;
+        List<Recording> recs = new Datasets(ws).recordings(datasetId);
+        for (int i = 0; i < recs.size(); i++) {
+            Recording r = recs.get(i);
+            String label = labels.get(r.id());
+            if (!r.ok() || label == null) {
+                continue;
+            }
+            try {
+                float[][] x = prep.apply(RecordingCodec.decode(ws.files().read(r.signalSha())));
+                List<String> ls = config.multiLabel() ? List.of(label.split("\\s*\\|\\s*")) : List.of(label.split("\\s*\\|\\s*")[0]);
+                examples.add(new Example(r.name(), x, ls));
+            } catch (RuntimeException e) {
+                skipped++;
+                ctx.log(r.name() + " left out: " + e.getMessage());
+            }
+            ctx.progress(0.05 * (i + 1) / recs.size(), "preparing recordings: " + (i + 1) + " of " + recs.size());
+        }
+        ctx.log(examples.size() + " labelled recordings prepared" + (skipped > 0 ? ", " + skipped + " left out" : ""));
+
+        ObjectNode out = JSON.createObjectNode();
+        out.put("name", name);
+        out.put("base", baseName);
+        out.put("baseSha256", OnnxGraph.sha256(baseBytes));
+        out.put("dataset", datasetName);
+        out.put("datasetId", datasetId);
+        out.put("method", config.method().name().toLowerCase(Locale.ROOT));
+        ObjectNode cfg = out.putObject("config");
+        cfg.put("epochs", config.epochs());
+        cfg.put("batchSize", config.batchSize());
+        cfg.put("learningRate", config.learningRate());
+        cfg.put("optimizer", config.optimizer().name());
+        cfg.put("lrGamma", config.lrGamma());
+        cfg.put("validationFraction", config.validationFraction());
+        cfg.put("seed", config.seed());
+        cfg.put("multiLabel", config.multiLabel());
+        out.put("recordings", examples.size());
+        ArrayNode history = out.putArray("history");
+
+        Trainer trainer = new Trainer(config);
+        trainer.onEvent(ev -> onEvent(ctx, trainer, ev, out, history));
+        TrainingResult res = trainer.train(base, OnnxGraph.sha256(baseBytes), examples, prep);
+        out.put("status", res.status().name().toLowerCase(Locale.ROOT));
+        out.put("bestEpoch", res.bestEpoch());
+        ArrayNode cls = out.putArray("classes");
+        res.classes().forEach(cls::add);
+        if (res.model() == null) {
+            ctx.result(JSON.writeValueAsString(out));
+            ctx.log("no epoch finished, so no model was kept");
+            return;
+        }
+        byte[] model = res.model().toBytes();
+        long modelId = sink.store(name, model);
+        out.put("modelId", modelId);
+        out.set("validation", validation(model, examples, res.classes()));
+        ctx.result(JSON.writeValueAsString(out));
+        ctx.progress(1, String.format(Locale.ROOT, "%s after %d epoch(s); best epoch %d, validation macro F1 %.3f",
+                res.status().name().toLowerCase(Locale.ROOT).replace('_', ' '), res.history().size(), res.bestEpoch(),
+                res.best() == null ? Double.NaN : res.best().f1Macro()));
+    }
+
+    private void onEvent(JobContext ctx, Trainer trainer, TrainingEvent ev, ObjectNode out, ArrayNode history) {
+        if (ctx.cancelled()) {
+            trainer.cancel();
+        }
+        switch (ev.kind()) {
+            case BATCH -> {
+                double done = ((ev.epoch() - 1) * (double) ev.batches() + ev.batch()) / Math.max(1, ev.epochs() * ev.batches());
+                ctx.progress(0.05 + 0.9 * done, String.format(Locale.ROOT, "epoch %d of %d, batch %d of %d, loss %.4f",
+                        ev.epoch(), ev.epochs(), ev.batch(), ev.batches(), ev.trainLoss()));
+            }
+            case EPOCH -> {
+                ObjectNode e = history.addObject();
+                e.put("epoch", ev.epoch());
+                num(e, "trainLoss", ev.trainLoss());
+                num(e, "validationLoss", ev.validationLoss());
+                num(e, "f1Macro", ev.f1Macro());
+                num(e, "f1Weighted", ev.f1Weighted());
+                num(e, "learningRate", ev.learningRate());
+                e.put("seconds", ev.elapsed() == null ? 0 : ev.elapsed().toMillis() / 1000.0);
+                out.put("epochs", ev.epochs());
+                ctx.result(out.toString());
+                ctx.log(ev.message());
+            }
+            default -> ctx.log(ev.message());
+        }
+    }
+
+    /** The exported model on the validation recordings of the trainer's split (same strata, fraction and seed). */
+    private ObjectNode validation(byte[] model, List<Example> examples, List<String> classes) throws Exception {
+        List<String> strata = examples.stream().map(e -> String.join("|", new TreeSet<>(e.labels()))).toList();
+        Split split = Split.stratified(strata, config.validationFraction(), config.seed());
+        int[] idx = split.validation();
+        try (OnnxModel m = OnnxModel.load(baseFile.resolveSibling(name + ".onnx"), model, 0)) {
+            double[][] probs = new double[idx.length][];
+            List<String> single = new ArrayList<>();
+            List<java.util.Set<String>> multi = new ArrayList<>();
+            for (int k = 0; k < idx.length; k++) {
+                Example e = examples.get(idx[k]);
+                int leads = e.input().length;
+                int n = e.input()[0].length;
+                float[] flat = new float[leads * n];
+                for (int l = 0; l < leads; l++) {
+                    System.arraycopy(e.input()[l], 0, flat, l * n, n);
+                }
+                probs[k] = m.probabilities(m.logits(flat, 1, leads, n)[0]);
+                single.add(e.labels().get(0));
+                multi.add(new java.util.LinkedHashSet<>(e.labels()));
+            }
+            Evaluation ev = config.multiLabel() ? Metrics.multiLabel(classes, multi, probs, 0.5)
+                    : Metrics.singleLabel(classes, single, probs);
+            return PredictJob.evaluation(ev);
+        }
+    }
+
+    private static void num(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.putNull(key);
+        }
+    }
+}

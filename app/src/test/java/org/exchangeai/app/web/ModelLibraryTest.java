@@ -1,0 +1,79 @@
+package org.exchangeai.app.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import org.exchangeai.app.store.Models;
+import org.exchangeai.app.store.Workspace;
+import org.exchangeai.core.model.ModelException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model library on the two built-in models of the repository's {@code models/} folder
+ * (their cards as described in {@code models/README.md}: xc_super 4 classes at 100 Hz in µV,
+ * InceptionTime 2 placeholder classes).
+ */
+class ModelLibraryTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Path BUILT_IN = Paths.get("..", "models").toAbsolutePath().normalize();
+
+    @Test
+    void builtInModelsAreListedOnceWithTheirCards() throws Exception {
+        try (Workspace ws = Workspace.open(dir)) {
+            ModelLibrary lib = new ModelLibrary(new Models(ws), BUILT_IN);
+            lib.syncBuiltIn();
+            lib.syncBuiltIn();
+            List<ModelLibrary.Entry> all = lib.list();
+            assertEquals(List.of("InceptionTime_untrained", "xc_super_pretrained"),
+                    all.stream().map(e -> e.model().name()).toList());
+            ModelLibrary.Entry xc = all.get(1);
+            assertTrue(xc.available());
+            assertEquals(List.of("CD", "HYP", "MI", "STTC"), xc.card().classes());
+            assertEquals(100, xc.card().samplingRate());
+            assertEquals(1000, xc.card().samples());
+            assertTrue(xc.card().preparation().contains("scale mikroVolt"), xc.card().preparation());
+            assertEquals(List.of("None1", "None2"), all.get(0).card().classes());
+            // models/README.md: about 401 k and 457 k parameters; the counts here add normalisation statistics
+            assertEquals(401_000, xc.card().parameters(), 401_000 * 0.01);
+            assertEquals(457_000, all.get(0).card().parameters(), 457_000 * 0.01);
+            assertThrows(IllegalArgumentException.class, () -> lib.store().delete(xc.model()));
+        }
+    }
+
+    @Test
+    void uploadsAreCheckedKeptUnderTheirHashAndDeletable() throws Exception {
+        try (Workspace ws = Workspace.open(dir)) {
+            ModelLibrary lib = new ModelLibrary(new Models(ws), BUILT_IN);
+            byte[] full = Files.readAllBytes(BUILT_IN.resolve("xc_super_pretrained.onnx"));
+            ModelException broken = assertThrows(ModelException.class, () -> lib.addUpload("half.onnx",
+                    Arrays.copyOf(full, full.length / 2), Models.UPLOADED, null, ws.dir().resolve("tmp")));
+            assertTrue(broken.getMessage().contains("not a loadable ONNX model"), broken.getMessage());
+            assertThrows(ModelException.class, () -> lib.addUpload("empty.onnx", new byte[0], Models.UPLOADED, null,
+                    ws.dir().resolve("tmp")));
+            assertTrue(lib.list().isEmpty());
+
+            long id = lib.addUpload("mine.onnx", full, Models.DOWNLOADED, "site B", ws.dir().resolve("tmp"));
+            ModelLibrary.Entry e = lib.get(id).orElseThrow();
+            assertEquals("mine", e.model().name());
+            assertEquals("site B", e.card().origin());
+            assertEquals(ModelLibrary.sha256(full), e.model().sha256());
+            assertTrue(Files.isRegularFile(e.file()));
+            lib.store().setOffers(id, false, true);
+            assertFalse(lib.get(id).orElseThrow().model().offerPredict());
+            lib.store().delete(e.model());
+            assertFalse(Files.exists(e.file()));
+            assertTrue(lib.list().isEmpty());
+        }
+    }
+}
