@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 EvaluateCommand.class,
                 ModelsCommand.class,
+                FinetuneCommand.class,
                 ConvertCommand.class,
                 AnalyseCommand.class,
                 ExchangeCommand.class,
