@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +12,6 @@ import org.exchangeai.app.jobs.FineTuneJob;
 import org.exchangeai.app.jobs.JobInfo;
 import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.store.Datasets.Dataset;
-import org.exchangeai.app.store.Datasets.Label;
-import org.exchangeai.app.store.Datasets.Recording;
 import org.exchangeai.app.store.Models;
 import org.exchangeai.core.train.Method;
 import org.exchangeai.core.train.Optimizer;
@@ -117,20 +114,7 @@ public final class FineTunePage implements Page {
     }
 
     private Map<Long, String> labels(long datasetId) throws Exception {
-        Map<String, String> byKey = new HashMap<>();
-        Map<String, String> byStem = new HashMap<>();
-        for (Label l : s.datasets().labels(datasetId)) {
-            byKey.put(LabelMatch.key(l.fileName()), l.label());
-            byStem.putIfAbsent(LabelMatch.stem(l.fileName()), l.label());
-        }
-        Map<Long, String> out = new HashMap<>();
-        for (Recording r : s.datasets().recordings(datasetId)) {
-            String l = byKey.getOrDefault(LabelMatch.key(r.name()), byStem.get(LabelMatch.stem(r.name())));
-            if (l != null) {
-                out.put(r.id(), l);
-            }
-        }
-        return out;
+        return LabelMatch.byRecording(s.datasets().labels(datasetId), s.datasets().recordings(datasetId));
     }
 
     private JobInfo job(Context ctx) throws Exception {

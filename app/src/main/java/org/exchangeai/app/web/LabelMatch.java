@@ -32,6 +32,24 @@ final class LabelMatch {
         return k.substring(k.lastIndexOf('/') + 1);
     }
 
+    /** The label of every labelled recording: by name without extension, else by file stem. */
+    static java.util.Map<Long, String> byRecording(List<Label> labels, List<Recording> recordings) {
+        java.util.Map<String, String> byKey = new java.util.HashMap<>();
+        java.util.Map<String, String> byStem = new java.util.HashMap<>();
+        for (Label l : labels) {
+            byKey.put(key(l.fileName()), l.label());
+            byStem.putIfAbsent(stem(l.fileName()), l.label());
+        }
+        java.util.Map<Long, String> out = new java.util.HashMap<>();
+        for (Recording r : recordings) {
+            String l = byKey.getOrDefault(key(r.name()), byStem.get(stem(r.name())));
+            if (l != null) {
+                out.put(r.id(), l);
+            }
+        }
+        return out;
+    }
+
     /** A sentence saying how many labels matched and which did not. */
     static String report(List<Label> labels, List<Recording> recordings) {
         Set<String> keys = new HashSet<>();

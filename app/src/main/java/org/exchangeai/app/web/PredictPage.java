@@ -8,7 +8,6 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +16,6 @@ import org.exchangeai.app.jobs.JobInfo;
 import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.jobs.PredictJob;
 import org.exchangeai.app.store.Datasets.Dataset;
-import org.exchangeai.app.store.Datasets.Label;
-import org.exchangeai.app.store.Datasets.Recording;
 
 /**
  * Predictions of one model on one dataset, run as a job: the probabilities of every recording beside
@@ -140,23 +137,7 @@ public final class PredictPage implements Page {
 
     /** The label of every labelled recording, matched as the data page matches them. */
     private Map<Long, String> labelsByRecording(long datasetId) throws Exception {
-        Map<String, String> byKey = new HashMap<>();
-        Map<String, String> byStem = new HashMap<>();
-        for (Label l : s.datasets().labels(datasetId)) {
-            byKey.put(LabelMatch.key(l.fileName()), l.label());
-            byStem.putIfAbsent(LabelMatch.stem(l.fileName()), l.label());
-        }
-        Map<Long, String> out = new HashMap<>();
-        for (Recording r : s.datasets().recordings(datasetId)) {
-            String l = byKey.get(LabelMatch.key(r.name()));
-            if (l == null) {
-                l = byStem.get(LabelMatch.stem(r.name()));
-            }
-            if (l != null) {
-                out.put(r.id(), l);
-            }
-        }
-        return out;
+        return LabelMatch.byRecording(s.datasets().labels(datasetId), s.datasets().recordings(datasetId));
     }
 
     private JobInfo job(Context ctx) throws Exception {
