@@ -31,9 +31,7 @@ import org.exchangeai.core.train.Trainer;
 import org.exchangeai.core.train.TrainingConfig;
 import org.exchangeai.core.train.TrainingEvent;
 import org.exchangeai.core.train.TrainingResult;
-import org.exchangeai.core.zoo.CardX;
-import org.exchangeai.core.zoo.InceptionTime;
-import org.exchangeai.core.zoo.XceptionTime;
+import org.exchangeai.core.zoo.Zoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,8 +41,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "finetune", description = "Fine-tune a model or train a zoo architecture on labelled recordings; "
         + "writes the best epoch as ONNX plus a JSON training report.")
 public final class FinetuneCommand implements Callable<Integer> {
-
-    static final List<String> ZOO = List.of("inceptiontime", "xceptiontime", "cardx");
 
     @Option(names = "--base", required = true, paramLabel = "MODEL",
             description = "Base model: an ONNX file, a known model name, or inceptiontime, xceptiontime, cardx.")
@@ -100,32 +96,24 @@ public final class FinetuneCommand implements Callable<Integer> {
         labels.problems().forEach(p -> System.err.println("labels: " + p));
         Path labelsDir = labelsFile.toAbsolutePath().normalize().getParent();
 
-        // base model and its recipe
-        OnnxGraph baseGraph;
-        String baseSha;
+        // base model and its recipe; a zoo graph is built once the classes are known
+        OnnxGraph baseGraph = null;
+        String baseSha = null;
         String zoo = base.toLowerCase(Locale.ROOT);
-        List<String> labelClasses = labels.classes();
-        if (ZOO.contains(zoo)) {
-            // zoo graphs carry the original platform's keys: 100 Hz, 10 s window, milliVolt, no standardizer
-            Preparation recipe = Preparation.fromMetadata(Map.of());
-            int samples = recipe.windowSamples();
-            baseGraph = switch (zoo) {
-                case "inceptiontime" -> InceptionTime.build(12, labelClasses, seed);
-                case "xceptiontime" -> XceptionTime.build(12, samples, labelClasses, seed);
-                default -> CardX.build(12, labelClasses, seed);
-            };
-            baseSha = baseGraph.sha256();
+        Preparation prep;
+        if (Zoo.contains(zoo)) {
+            prep = Zoo.preparation();
         } else {
             Path file = ModelCatalog.resolve(base);
             if (!Files.isRegularFile(file)) {
-                System.err.println("no model file or zoo architecture named '" + base + "' (zoo: " + ZOO + ")");
+                System.err.println("no model file or zoo architecture named '" + base + "' (zoo: " + Zoo.NAMES + ")");
                 return 2;
             }
             byte[] bytes = Files.readAllBytes(file);
             baseGraph = OnnxGraph.parse(bytes);
             baseSha = OnnxGraph.sha256(bytes);
+            prep = Preparation.fromMetadata(baseGraph.metadata());
         }
-        Preparation prep = Preparation.fromMetadata(baseGraph.metadata());
 
         // recordings: read, label, prepare
         List<ReadResult> read = PredictCommand.readNamed(paths, recordingOptions);
@@ -154,6 +142,12 @@ public final class FinetuneCommand implements Callable<Integer> {
                     + (unlabelled.size() <= 10 ? ": " + unlabelled : ""));
         }
         boolean multiLabel = examples.stream().anyMatch(e -> e.labels().size() > 1);
+        if (baseGraph == null) {
+            // the trainer's own class order (sorted), so the browser builds the identical graph
+            baseGraph = Zoo.build(zoo, List.copyOf(new TreeSet<>(examples.stream().flatMap(e -> e.labels().stream()).toList())),
+                    seed);
+            baseSha = baseGraph.sha256();
+        }
         o.printf(Locale.ROOT, "%d labelled recordings (%d unlabelled, %d unreadable); %s, method %s%s%n",
                 examples.size(), unlabelled.size(), unreadable.size(), base, m.name().toLowerCase(Locale.ROOT),
                 multiLabel ? ", multi-label" : "");
@@ -209,6 +203,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                 }
                 o.printf(Locale.ROOT, "%-14s %29.3f%n", "macro F1", ev.macroF1());
                 o.printf(Locale.ROOT, "%-14s %29.3f%n", "weighted F1", ev.weightedF1());
+                o.printf(Locale.ROOT, "%-14s %29.3f%n", "macro AUC", ev.macroAuc());
             }
             o.printf(Locale.ROOT, "%s: %s, best epoch %d of %d; model written to %s, report to %s%n",
                     result.status(), String.join(", ", result.classes()), result.bestEpoch(), result.history().size(),

@@ -25,6 +25,8 @@ import org.exchangeai.core.train.Trainer;
 import org.exchangeai.core.train.TrainingConfig;
 import org.exchangeai.core.train.TrainingEvent;
 import org.exchangeai.core.train.TrainingResult;
+import org.exchangeai.core.zoo.ModelStats;
+import org.exchangeai.core.zoo.Zoo;
 
 /**
  * Fine-tunes (or trains from scratch) a base model on the labelled recordings of a dataset. Every
@@ -40,25 +42,34 @@ public final class FineTuneJob implements Job {
         long store(String name, byte[] onnx) throws Exception;
     }
 
+    /** What training starts from: a model file, or a zoo architecture built for the dataset's classes. */
+    public record Base(String name, Path file, String zoo) {
+        public static Base model(String name, Path file) {
+            return new Base(name, file, null);
+        }
+
+        public static Base architecture(String zoo) {
+            return new Base(Zoo.displayName(zoo), null, zoo);
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Workspace ws;
     private final long datasetId;
     private final String datasetName;
-    private final Path baseFile;
-    private final String baseName;
+    private final Base base;
     private final Map<Long, String> labels;
     private final TrainingConfig config;
     private final String name;
     private final ModelSink sink;
 
-    public FineTuneJob(Workspace ws, long datasetId, String datasetName, Path baseFile, String baseName,
-            Map<Long, String> labels, TrainingConfig config, String name, ModelSink sink) {
+    public FineTuneJob(Workspace ws, long datasetId, String datasetName, Base base, Map<Long, String> labels,
+            TrainingConfig config, String name, ModelSink sink) {
         this.ws = ws;
         this.datasetId = datasetId;
         this.datasetName = datasetName;
-        this.baseFile = baseFile;
-        this.baseName = baseName;
+        this.base = base;
         this.labels = Map.copyOf(labels);
         this.config = config;
         this.name = name;
@@ -67,9 +78,17 @@ public final class FineTuneJob implements Job {
 
     @Override
     public void run(JobContext ctx) throws Exception {
-        byte[] baseBytes = Files.readAllBytes(baseFile);
-        OnnxGraph base = OnnxGraph.parse(baseBytes);
-        Preparation prep = Preparation.fromMetadata(base.metadata());
+        OnnxGraph graph = null;
+        String baseSha = null;
+        Preparation prep;
+        if (base.zoo() != null) {
+            prep = Zoo.preparation();
+        } else {
+            byte[] baseBytes = Files.readAllBytes(base.file());
+            graph = OnnxGraph.parse(baseBytes);
+            baseSha = OnnxGraph.sha256(baseBytes);
+            prep = Preparation.fromMetadata(graph.metadata());
+        }
         List<Example> examples = new ArrayList<>();
         int skipped = 0;
         List<Recording> recs = new Datasets(ws).recordings(datasetId);
@@ -90,11 +109,18 @@ public final class FineTuneJob implements Job {
             ctx.progress(0.05 * (i + 1) / recs.size(), "preparing recordings: " + (i + 1) + " of " + recs.size());
         }
         ctx.log(examples.size() + " labelled recordings prepared" + (skipped > 0 ? ", " + skipped + " left out" : ""));
+        if (graph == null) {
+            // the trainer's class order (sorted), as the command line builds it
+            graph = Zoo.build(base.zoo(), List.copyOf(new TreeSet<>(examples.stream().flatMap(e -> e.labels().stream())
+                    .toList())), config.seed());
+            baseSha = graph.sha256();
+            ctx.log(base.name() + " built with fresh weights (seed " + config.seed() + ")");
+        }
 
         ObjectNode out = JSON.createObjectNode();
         out.put("name", name);
-        out.put("base", baseName);
-        out.put("baseSha256", OnnxGraph.sha256(baseBytes));
+        out.put("base", base.name());
+        out.put("baseSha256", baseSha);
         out.put("dataset", datasetName);
         out.put("datasetId", datasetId);
         out.put("method", config.method().name().toLowerCase(Locale.ROOT));
@@ -112,7 +138,7 @@ public final class FineTuneJob implements Job {
 
         Trainer trainer = new Trainer(config);
         trainer.onEvent(ev -> onEvent(ctx, trainer, ev, out, history));
-        TrainingResult res = trainer.train(base, OnnxGraph.sha256(baseBytes), examples, prep);
+        TrainingResult res = trainer.train(graph, baseSha, examples, prep);
         out.put("status", res.status().name().toLowerCase(Locale.ROOT));
         out.put("bestEpoch", res.bestEpoch());
         ArrayNode cls = out.putArray("classes");
@@ -122,6 +148,10 @@ public final class FineTuneJob implements Job {
             ctx.log("no epoch finished, so no model was kept");
             return;
         }
+        out.put("trainingSeconds", res.history().stream().mapToDouble(TrainingResult.EpochStats::seconds).sum());
+        ModelStats stats = ModelStats.of(res.model(), examples.get(0).input().length, examples.get(0).input()[0].length);
+        out.put("parameters", stats.parameters());
+        out.put("flops", stats.flops());
         byte[] model = res.model().toBytes();
         long modelId = sink.store(name, model);
         out.put("modelId", modelId);
@@ -164,7 +194,7 @@ public final class FineTuneJob implements Job {
         List<String> strata = examples.stream().map(e -> String.join("|", new TreeSet<>(e.labels()))).toList();
         Split split = Split.stratified(strata, config.validationFraction(), config.seed());
         int[] idx = split.validation();
-        try (OnnxModel m = OnnxModel.load(baseFile.resolveSibling(name + ".onnx"), model, 0)) {
+        try (OnnxModel m = OnnxModel.load(Path.of(name + ".onnx"), model, 0)) {
             double[][] probs = new double[idx.length][];
             List<String> single = new ArrayList<>();
             List<java.util.Set<String>> multi = new ArrayList<>();

@@ -79,6 +79,26 @@ final class Migrations {
                   blob_sha TEXT NOT NULL,
                   created TEXT NOT NULL
                 )"""
+            },
+            // candidates trained on one split and ranked side by side
+            new String[] {
+                """
+                CREATE TABLE comparison (
+                  id INTEGER PRIMARY KEY,
+                  dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+                  title TEXT NOT NULL,
+                  config TEXT NOT NULL,
+                  created TEXT NOT NULL
+                )""",
+                """
+                CREATE TABLE comparison_candidate (
+                  comparison_id INTEGER NOT NULL REFERENCES comparison(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL,
+                  candidate TEXT NOT NULL,
+                  label TEXT NOT NULL,
+                  job_id INTEGER REFERENCES job(id),
+                  PRIMARY KEY (comparison_id, position)
+                )"""
             });
 
     private Migrations() {

@@ -72,49 +72,65 @@ public final class FineTunePage implements Page {
             start(ctx, "Please confirm that you may use these recordings and labels to train a model.");
             return;
         }
-        ModelLibrary.Entry base;
+        FineTuneJob.Base base;
+        long baseModelId = 0;
         Dataset d;
         TrainingConfig config;
         String name;
         try {
-            long modelId = Long.parseLong(ctx.formParam("model"));
+            String model = ctx.formParam("model");
             long datasetId = Long.parseLong(ctx.formParam("dataset"));
-            base = library.get(modelId).filter(ModelLibrary.Entry::available)
-                    .orElseThrow(() -> new IllegalArgumentException("no usable base model " + modelId));
             d = s.datasets().get(datasetId).orElseThrow(() -> new IllegalArgumentException("no dataset " + datasetId));
             Method method = Method.parse(ctx.formParamAsClass("method", String.class).getOrDefault("head"));
-            int epochs = Integer.parseInt(ctx.formParamAsClass("epochs", String.class).getOrDefault("10"));
-            int batch = Integer.parseInt(ctx.formParamAsClass("batch", String.class).getOrDefault("8"));
-            double lr = Double.parseDouble(ctx.formParamAsClass("lr", String.class).getOrDefault("0.001"));
-            long seed = Long.parseLong(ctx.formParamAsClass("seed", String.class).getOrDefault("42"));
-            if (epochs < 1 || epochs > 500 || batch < 1 || batch > 512 || !(lr > 0 && lr < 1)) {
-                throw new IllegalArgumentException("epochs 1–500, batch size 1–512 and a learning rate between 0 and 1, please");
+            if (model != null && model.startsWith("zoo:")) {
+                base = FineTuneJob.Base.architecture(model.substring(4));
+                method = Method.SCRATCH;
+            } else {
+                baseModelId = Long.parseLong(model);
+                ModelLibrary.Entry e = library.get(baseModelId).filter(ModelLibrary.Entry::available)
+                        .orElseThrow(() -> new IllegalArgumentException("no usable base model " + model));
+                base = FineTuneJob.Base.model(e.model().name(), e.file());
             }
-            config = TrainingConfig.defaults(method).withEpochs(epochs).withBatchSize(batch)
-                    .withOptimizer(Optimizer.Kind.ADAMW, lr).withSeed(seed);
+            config = TrainingOptions.read(ctx, method);
             name = ctx.formParam("name") == null || ctx.formParam("name").isBlank()
-                    ? base.model().name() + "-" + d.name() : ctx.formParam("name").strip();
+                    ? base.name() + "-" + d.name() : ctx.formParam("name").strip();
             name = name.replaceAll("[^A-Za-z0-9._-]+", "_");
         } catch (IllegalArgumentException | NullPointerException e) {
             ctx.status(400);
             start(ctx, "Cannot start: " + e.getMessage());
             return;
         }
-        Map<Long, String> labels = labels(d.id());
-        if (labels.values().stream().anyMatch(l -> l.contains("|"))) {
-            config = config.withMultiLabel(true);
-        }
-        String modelName = name;
-        FineTuneJob job = new FineTuneJob(s.workspace(), d.id(), d.name(), base.file(), base.model().name(), labels, config,
-                modelName, (n, bytes) -> library.addUpload(n + ".onnx", bytes, Models.TRAINED, null,
-                        s.workspace().dir().resolve("tmp")));
-        long id = s.jobs().submit(KIND, "Fine-tune " + base.model().name() + " on " + d.name() + " (" + config.method().label() + ")",
-                "{\"dataset\":" + d.id() + ",\"model\":" + base.model().id() + "}", JobRunner.Queue.TRAINING, job);
+        long id = submit(s, library, d, base, baseModelId, config, name, null);
         ctx.redirect("/finetune/" + id);
     }
 
-    private Map<Long, String> labels(long datasetId) throws Exception {
-        return LabelMatch.byRecording(s.datasets().labels(datasetId), s.datasets().recordings(datasetId));
+    /**
+     * Queues one training run of {@code base} on {@code d}'s labelled recordings; the trained model is
+     * kept as a workspace model named {@code name}. Returns the job id.
+     */
+    static long submit(Services s, ModelLibrary library, Dataset d, FineTuneJob.Base base, long baseModelId,
+            TrainingConfig config, String name, Long comparison) throws Exception {
+        Map<Long, String> labels = LabelMatch.byRecording(s.datasets().labels(d.id()), s.datasets().recordings(d.id()));
+        if (labels.values().stream().anyMatch(l -> l.contains("|"))) {
+            config = config.withMultiLabel(true);
+        }
+        FineTuneJob job = new FineTuneJob(s.workspace(), d.id(), d.name(), base, labels, config, name,
+                (n, bytes) -> library.addUpload(n + ".onnx", bytes, Models.TRAINED, null, s.workspace().dir().resolve("tmp")));
+        com.fasterxml.jackson.databind.node.ObjectNode params = JSON.createObjectNode();
+        params.put("dataset", d.id());
+        params.put("model", baseModelId);
+        if (base.zoo() != null) {
+            params.put("architecture", base.zoo());
+        }
+        params.put("method", config.method().name().toLowerCase(Locale.ROOT));
+        params.set("options", TrainingOptions.json(config));
+        if (comparison != null) {
+            params.put("comparison", comparison);
+        }
+        String what = config.method() == Method.SCRATCH && base.zoo() != null ? "Train " + base.name() + " from scratch"
+                : "Fine-tune " + base.name();
+        return s.jobs().submit(KIND, what + " on " + d.name() + " (" + config.method().label() + ")",
+                JSON.writeValueAsString(params), JobRunner.Queue.TRAINING, job);
     }
 
     private JobInfo job(Context ctx) throws Exception {

@@ -240,30 +240,20 @@ public final class PredictPage implements Page {
         header.add("file_name");
         header.addAll(r.classes());
         header.add("predicted");
-        sb.append(String.join(",", header.stream().map(PredictPage::csvField).toList())).append('\n');
+        sb.append(String.join(",", header.stream().map(Formatting::csvField).toList())).append('\n');
         for (Row row : r.rows()) {
-            sb.append(csvField(row.name()));
+            sb.append(Formatting.csvField(row.name()));
             for (int c = 0; c < r.classes().size(); c++) {
                 sb.append(',');
                 if (row.p() != null) {
                     sb.append(String.format(Locale.ROOT, "%.6f", row.p()[c]));
                 }
             }
-            sb.append(',').append(row.error() == null ? csvField(row.predicted()) : csvField("ERROR: " + row.error()))
+            sb.append(',').append(row.error() == null ? Formatting.csvField(row.predicted()) : Formatting.csvField("ERROR: " + row.error()))
                     .append('\n');
         }
         String name = (r.model() + "-" + r.dataset()).replaceAll("[^A-Za-z0-9._-]", "_");
         ctx.header("Content-Disposition", "attachment; filename=\"predictions-" + name + ".csv\"");
         ctx.contentType("text/csv; charset=utf-8").result(sb.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String csvField(String v) {
-        if (v == null) {
-            return "";
-        }
-        if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
-            return "\"" + v.replace("\"", "\"\"") + "\"";
-        }
-        return v;
     }
 }
