@@ -136,6 +136,34 @@ class FineTuneBrowserTest {
         assertTrue(row.contains("trained") && row.contains("CD, MI, NORM, STTC"), row);
     }
 
+    @Test
+    void aRunningTrainingIsAbortedAndMarkedCancelled() throws Exception {
+        browser.get(url("/finetune"));
+        new Select(browser.findElement(By.id("ft-model"))).selectByVisibleText("xc_super_pretrained (CD, HYP, MI, STTC)");
+        browser.findElement(By.id("ft-name")).sendKeys("xc-aborted");
+        browser.findElement(By.cssSelector("#ft-advanced summary")).click();
+        browser.findElement(By.id("ft-epochs")).clear();
+        browser.findElement(By.id("ft-epochs")).sendKeys("200");
+        browser.findElement(By.id("ft-batch")).clear();
+        browser.findElement(By.id("ft-batch")).sendKeys("2");
+        browser.findElement(By.id("ft-consent")).click();
+        browser.findElement(By.id("finetune-button")).click();
+
+        BrowserSupport.waitFor(browser, 240).until(d -> d.findElement(By.id("ft-message")).getText().contains("of 200, batch"));
+        String page = browser.getCurrentUrl();
+        browser.findElement(By.id("ft-abort")).click();
+        BrowserSupport.waitFor(browser, 120).until(d -> !d.findElements(By.id("ft-failed")).isEmpty()
+                || !d.findElements(By.id("ft-final")).isEmpty());
+        assertEquals("cancelled", browser.findElement(By.id("ft-state")).getText());
+        assertTrue(browser.findElements(By.id("ft-abort")).isEmpty(), "no abort button on a finished run");
+        long job = Long.parseLong(page.substring(page.lastIndexOf('/') + 1));
+        assertEquals(org.exchangeai.app.jobs.JobState.CANCELLED, server.jobs().get(job).orElseThrow().state());
+
+        browser.get(url("/jobs"));
+        assertTrue(browser.findElement(By.id("job-" + job)).getText().contains("cancelled"),
+                browser.findElement(By.id("job-" + job)).getText());
+    }
+
     private long colouredPixels(String canvasId) {
         return (Long) ((JavascriptExecutor) browser).executeScript("""
                 const c = document.getElementById(arguments[0]);
