@@ -105,11 +105,6 @@ public final class ComparePage implements Page {
             }
             return null;
         }
-
-        public double bestMacroF1() {
-            return rows.stream().map(r -> r.metric("macroF1")).filter(x -> x != null).mapToDouble(Double::doubleValue)
-                    .max().orElse(0);
-        }
     }
 
     private final Services s;
@@ -148,6 +143,7 @@ public final class ComparePage implements Page {
             String n = e.model().name();
             out.add(new Option("model:" + e.model().id() + ":head", n + " — head only", "Fine-tune a model", tick));
             out.add(new Option("model:" + e.model().id() + ":all", n + " — all layers", "Fine-tune a model", tick));
+            out.add(new Option("model:" + e.model().id() + ":scratch", n + " — from scratch", "Fine-tune a model", false));
         }
         for (String z : Zoo.NAMES) {
             out.add(new Option("zoo:" + z, Zoo.displayName(z) + " — from scratch", "Train an architecture", true));
