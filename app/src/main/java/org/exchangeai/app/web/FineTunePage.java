@@ -27,7 +27,8 @@ public final class FineTunePage implements Page {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The start form and earlier runs. */
-    public record Start(List<ModelLibrary.Entry> models, List<Dataset> datasets, List<JobInfo> runs, String error) {
+    public record Start(List<ModelLibrary.Entry> models, List<Dataset> datasets, List<JobInfo> runs, String error,
+            String preselect) {
     }
 
     /** One run; {@code result} is the job's result JSON as far as it goes. */
@@ -63,7 +64,8 @@ public final class FineTunePage implements Page {
                 .filter(e -> e.model().offerFinetune() && e.available()).toList();
         List<Dataset> labelled = s.datasets().list().stream().filter(d -> d.labelled() > 0).toList();
         List<JobInfo> runs = s.jobs().recent(200).stream().filter(j -> KIND.equals(j.kind())).limit(20).toList();
-        Templates.html(ctx, "finetune.jte", Map.of("start", new Start(models, labelled, runs, error)));
+        Templates.html(ctx, "finetune.jte", Map.of("start", new Start(models, labelled, runs, error,
+                ctx.queryParam("model") != null ? ctx.queryParam("model") : ctx.formParam("model"))));
     }
 
     private void submit(Context ctx) throws Exception {

@@ -14,7 +14,30 @@ import org.exchangeai.core.model.ModelException;
 public final class ModelsPage implements Page {
 
     /** What the models template shows. */
-    public record View(List<ModelLibrary.Entry> models, String builtInFolder, String error, String notice) {
+    public record View(List<ModelLibrary.Entry> models, String builtInFolder, String error, String notice,
+            List<Architecture> architectures) {
+    }
+
+    /** A zoo architecture: trained from scratch on the user's labels; weights counted for four classes. */
+    public record Architecture(String name, String displayName, long weights, String description) {
+    }
+
+    private static volatile List<Architecture> architectures;
+
+    /** Built once: the builders are plain Java, the count is that of the ONNX graph they emit. */
+    static List<Architecture> architectures() {
+        if (architectures == null) {
+            List<String> four = List.of("A", "B", "C", "D");
+            architectures = org.exchangeai.core.zoo.Zoo.NAMES.stream().map(z -> new Architecture(z,
+                    org.exchangeai.core.zoo.Zoo.displayName(z),
+                    ModelLibrary.parameters(org.exchangeai.core.zoo.Zoo.build(z, four, 0).toBytes()), switch (z) {
+                        case "inceptiontime" -> "multi-scale convolutions (kernel 39, 19, 9) with residual shortcuts";
+                        case "xceptiontime" -> "depthwise-separable multi-scale convolutions, the layout of xc_super";
+                        default -> "a shared stem with Inception- and Xception-style branches fused before the head; "
+                                + "lighter than both";
+                    })).toList();
+        }
+        return architectures;
     }
 
     private final Services s;
@@ -37,7 +60,7 @@ public final class ModelsPage implements Page {
     private void show(Context ctx, String error, String notice) throws Exception {
         library.syncBuiltIn();
         String folder = library.builtInFolder() == null ? "" : library.builtInFolder().toString();
-        Templates.html(ctx, "models.jte", Map.of("view", new View(library.list(), folder, error, notice)));
+        Templates.html(ctx, "models.jte", Map.of("view", new View(library.list(), folder, error, notice, architectures())));
     }
 
     private void upload(Context ctx) throws Exception {
