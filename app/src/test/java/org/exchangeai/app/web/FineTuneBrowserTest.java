@@ -134,6 +134,18 @@ class FineTuneBrowserTest {
         browser.get(url("/models"));
         String row = browser.findElement(By.cssSelector("tr[data-model='xc-ptbxl-head']")).getText();
         assertTrue(row.contains("trained") && row.contains("CD, MI, NORM, STTC"), row);
+
+        // the trained model predicts on the predict page: all four classes are its own, none unknown
+        browser.get(url("/predict"));
+        new Select(browser.findElement(By.id("predict-model"))).selectByVisibleText("xc-ptbxl-head (CD, MI, NORM, STTC)");
+        new Select(browser.findElement(By.id("predict-dataset"))).selectByIndex(0);
+        browser.findElement(By.id("predict-button")).click();
+        BrowserSupport.waitFor(browser, 120).until(ExpectedConditions.presenceOfElementLocated(By.id("predictions-table")));
+        assertEquals(16, browser.findElements(By.cssSelector("#predictions-table tbody tr.ok")).size());
+        List<String> trueRows = browser.findElements(By.cssSelector("#confusion-matrix tbody th")).stream()
+                .map(e -> e.getText()).toList();
+        assertEquals(List.of("CD", "MI", "NORM", "STTC"), trueRows);
+        assertTrue(browser.findElements(By.id("unknown-classes")).isEmpty(), "every label is a class of the trained model");
     }
 
     @Test
