@@ -11,30 +11,41 @@
   });
   // Job progress arrives as Server-Sent Events; parts of the page listening to
   // "job-changed" (htmx triggers) refresh themselves.
-  if (window.EventSource) {
-    const es = new EventSource('/events/jobs');
-    let lastStates = {};
-    es.addEventListener('job', function (ev) {
-      const job = JSON.parse(ev.data);
-      const el = document.getElementById('job-' + job.id);
-      if (el) {
-        const bar = el.querySelector('progress');
-        if (bar) bar.value = job.progress;
-        const msg = el.querySelector('.job-message');
-        if (msg && job.message) msg.textContent = job.message;
-      }
-      if (lastStates[job.id] !== job.state) {
-        lastStates[job.id] = job.state;
-        document.body.dispatchEvent(new CustomEvent('job-changed', { detail: job }));
-        if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') {
-          const table = document.getElementById('recordings');
-          if (table && !document.querySelector('form:focus-within')) {
-            setTimeout(function () { window.location.reload(); }, 300);
-          }
+  // Only pages that show jobs listen, and a page leaving (or going into the back/forward cache)
+  // closes its stream: browsers allow six connections per server, so streams left open by
+  // earlier pages would stall the next page loads.
+  const listens = document.querySelector('[id^="job-"], [hx-trigger*="job-changed"], #recordings');
+  let es = null;
+  let lastStates = {};
+  function onJob(ev) {
+    const job = JSON.parse(ev.data);
+    const el = document.getElementById('job-' + job.id);
+    if (el) {
+      const bar = el.querySelector('progress');
+      if (bar) bar.value = job.progress;
+      const msg = el.querySelector('.job-message');
+      if (msg && job.message) msg.textContent = job.message;
+    }
+    if (lastStates[job.id] !== job.state) {
+      lastStates[job.id] = job.state;
+      document.body.dispatchEvent(new CustomEvent('job-changed', { detail: job }));
+      if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') {
+        const table = document.getElementById('recordings');
+        if (table && !document.querySelector('form:focus-within')) {
+          setTimeout(function () { window.location.reload(); }, 300);
         }
       }
-    });
+    }
   }
+  function listen() {
+    if (!es && listens && window.EventSource) {
+      es = new EventSource('/events/jobs');
+      es.addEventListener('job', onJob);
+    }
+  }
+  window.addEventListener('pagehide', function () { if (es) { es.close(); es = null; } });
+  window.addEventListener('pageshow', function (e) { if (e.persisted) listen(); });
+  listen();
 
   // The recordings table: a filter box, "only failed" and pages of 100 rows keep
   // datasets of thousands of recordings usable.
