@@ -93,7 +93,7 @@ public final class ImportJob implements Job {
     private void importArchive(JobContext ctx, Path zip, String relative, String originalSha, Counts n) throws Exception {
         Archives.Expanded x;
         try {
-            x = Archives.expand(zip);
+            x = Archives.expand(zip, ws.dir().resolve("tmp"));
         } catch (EcgReadException e) {
             keep(ctx, relative, null, e.reason(), originalSha, n);
             return;

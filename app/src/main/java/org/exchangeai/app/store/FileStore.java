@@ -81,11 +81,17 @@ public final class FileStore {
         return Files.readAllBytes(path(sha));
     }
 
-    /** Removes temporary files a crash left behind. */
+    /** Removes temporary files and unpacked archives a crash left behind. */
     void cleanTemporary() throws IOException {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
             for (Path p : ds) {
-                if (Files.isRegularFile(p)) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try (var walk = Files.walk(p)) {
+                        for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(q);
+                        }
+                    }
+                } else {
                     Files.deleteIfExists(p);
                 }
             }

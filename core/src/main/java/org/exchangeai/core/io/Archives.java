@@ -60,16 +60,29 @@ public final class Archives {
         }
     }
 
-    /** Unpacks and scans an archive. */
+    /** Unpacks and scans an archive in the system's temporary folder. */
     public static Expanded expand(Path zip) throws EcgReadException {
-        return expand(zip, MAX_TOTAL_BYTES, MAX_ENTRIES);
+        return expand(zip, null, MAX_TOTAL_BYTES, MAX_ENTRIES);
+    }
+
+    /**
+     * Unpacks and scans an archive in a folder under {@code under}; a caller that empties that folder
+     * on start leaves nothing behind when the process is killed while unpacking.
+     */
+    public static Expanded expand(Path zip, Path under) throws EcgReadException {
+        return expand(zip, under, MAX_TOTAL_BYTES, MAX_ENTRIES);
     }
 
     static Expanded expand(Path zip, long maxBytes, int maxEntries) throws EcgReadException {
+        return expand(zip, null, maxBytes, maxEntries);
+    }
+
+    private static Expanded expand(Path zip, Path under, long maxBytes, int maxEntries) throws EcgReadException {
         String name = zip.toString();
         Path dir;
         try {
-            dir = Files.createTempDirectory("exchangeai-zip-");
+            dir = under == null ? Files.createTempDirectory("exchangeai-zip-")
+                    : Files.createTempDirectory(Files.createDirectories(under), "zip-");
         } catch (IOException e) {
             throw new EcgReadException(name, "cannot create a folder to unpack into: " + e.getMessage(), e);
         }
