@@ -32,6 +32,7 @@ public final class JobRunner implements AutoCloseable {
     private final Workspace ws;
     private final Map<Queue, ExecutorService> executors = new ConcurrentHashMap<>();
     private final Map<Long, Boolean> cancelRequests = new ConcurrentHashMap<>();
+    private volatile boolean closing;
     private final Map<Long, List<String>> logs = new ConcurrentHashMap<>();
     private final Map<Long, Queue> queues = new ConcurrentHashMap<>();
     private final List<Consumer<JobInfo>> listeners = new CopyOnWriteArrayList<>();
@@ -94,6 +95,9 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void execute(long id, Job job) {
+        if (closing) {
+            return;
+        }
         if (Boolean.TRUE.equals(cancelRequests.get(id))) {
             finish(id, JobState.CANCELLED, "cancelled before it started");
             return;
@@ -102,7 +106,9 @@ public final class JobRunner implements AutoCloseable {
         Context ctx = new Context(id);
         try {
             job.run(ctx);
-            if (ctx.cancelled()) {
+            if (closing) {
+                finish(id, JobState.INTERRUPTED, "interrupted: the server stopped before this job finished; its completed work is kept");
+            } else if (ctx.cancelled()) {
                 finish(id, JobState.CANCELLED, "cancelled by the user; work completed before that is kept");
             } else {
                 setProgress(id, 1.0, ctx.lastMessage == null ? "done" : ctx.lastMessage);
@@ -111,7 +117,7 @@ public final class JobRunner implements AutoCloseable {
         } catch (Exception | Error e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             ctx.log("failed: " + msg);
-            finish(id, JobState.FAILED, msg);
+            finish(id, closing ? JobState.INTERRUPTED : JobState.FAILED, closing ? "interrupted: the server stopped (" + msg + ")" : msg);
         }
     }
 
@@ -233,7 +239,7 @@ public final class JobRunner implements AutoCloseable {
 
         @Override
         public boolean cancelled() {
-            return Boolean.TRUE.equals(cancelRequests.get(id));
+            return closing || Boolean.TRUE.equals(cancelRequests.get(id));
         }
 
         @Override
@@ -242,8 +248,10 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** Stops: queued jobs do not start, running ones are asked to stop at their next check (as on cancel). */
     @Override
     public void close() {
+        closing = true;
         for (ExecutorService e : executors.values()) {
             e.shutdownNow();
         }

@@ -94,6 +94,11 @@ public final class ComparePage implements Page {
             return rows.stream().allMatch(Row::finished);
         }
 
+        /** Whether some candidate ended without a result (restart, cancel, failure) and could be queued again. */
+        public boolean resumable() {
+            return finished() && rows.stream().anyMatch(r -> r.job() == null || r.job().state() != JobState.DONE);
+        }
+
         /** Recordings in the split and how many of them validated (from the first finished candidate). */
         public String split() {
             for (Row r : rows) {
@@ -121,10 +126,12 @@ public final class ComparePage implements Page {
     public void register(RoutesConfig routes) {
         routes.get("/compare", ctx -> show(ctx, null));
         routes.post("/compare", this::submit);
-        routes.get("/compare/{id}", ctx -> Templates.html(ctx, "compare-board.jte", Map.of("board", board(ctx))));
+        routes.get("/compare/{id}", ctx -> Templates.html(ctx, "compare-board.jte", Map.of("board", board(ctx),
+                "problem", ctx.queryParam("problem") == null ? "" : ctx.queryParam("problem"))));
         routes.get("/compare/{id}/board", ctx -> Templates.html(ctx, "partials/leaderboard.jte", Map.of("board", board(ctx))));
         routes.get("/compare/{id}/leaderboard.csv", this::csv);
         routes.post("/compare/{id}/cancel", this::cancel);
+        routes.post("/compare/{id}/resume", this::resume);
     }
 
     private List<Option> options() throws Exception {
@@ -199,6 +206,25 @@ public final class ComparePage implements Page {
                 List.copyOf(classes))));
     }
 
+    /** What one candidate trains: its base, the library id of a base model (0 for an architecture) and its options. */
+    private record Plan(FineTuneJob.Base base, long baseId, TrainingConfig config) {
+    }
+
+    /** The plan for a candidate key with the comparison's shared options; a clear error for a key that no longer works. */
+    private Plan plan(String key, TrainingConfig shared) throws Exception {
+        String[] p = key.split(":");
+        if (p.length == 2 && p[0].equals("zoo") && Zoo.contains(p[1])) {
+            return new Plan(FineTuneJob.Base.architecture(p[1]), 0, withMethod(shared, Method.SCRATCH));
+        }
+        if (p.length == 3 && p[0].equals("model")) {
+            long id = Long.parseLong(p[1]);
+            ModelLibrary.Entry e = library.get(id).filter(ModelLibrary.Entry::available)
+                    .orElseThrow(() -> new IllegalArgumentException("the model of candidate " + key + " is no longer available"));
+            return new Plan(FineTuneJob.Base.model(e.model().name(), e.file()), id, withMethod(shared, Method.parse(p[2])));
+        }
+        throw new IllegalArgumentException("unknown candidate " + key);
+    }
+
     private void submit(Context ctx) throws Exception {
         if (!"on".equals(ctx.formParam("consent"))) {
             ctx.status(400);
@@ -207,37 +233,21 @@ public final class ComparePage implements Page {
         }
         Dataset d;
         List<String> keys = ctx.formParams("candidate");
-        List<FineTuneJob.Base> bases = new ArrayList<>();
-        List<TrainingConfig> configs = new ArrayList<>();
-        List<Long> baseIds = new ArrayList<>();
+        List<Plan> plans = new ArrayList<>();
         List<String[]> keysAndLabels = new ArrayList<>();
         TrainingConfig shared;
         try {
             long datasetId = Long.parseLong(ctx.formParam("dataset"));
             d = s.datasets().get(datasetId).filter(x -> x.labelled() > 0)
                     .orElseThrow(() -> new IllegalArgumentException("no labelled dataset " + datasetId));
-            if (keys.size() < 2) {
+            if (new LinkedHashSet<>(keys).size() < 2) {
                 throw new IllegalArgumentException("tick at least two candidates to compare");
             }
             shared = TrainingOptions.read(ctx, Method.HEAD);
             Map<String, String> labels = new java.util.HashMap<>();
             options().forEach(o -> labels.put(o.key(), o.label()));
             for (String key : new LinkedHashSet<>(keys)) {
-                String[] p = key.split(":");
-                if (p.length == 2 && p[0].equals("zoo") && Zoo.contains(p[1])) {
-                    bases.add(FineTuneJob.Base.architecture(p[1]));
-                    baseIds.add(0L);
-                    configs.add(withMethod(shared, Method.SCRATCH));
-                } else if (p.length == 3 && p[0].equals("model")) {
-                    long id = Long.parseLong(p[1]);
-                    ModelLibrary.Entry e = library.get(id).filter(ModelLibrary.Entry::available)
-                            .orElseThrow(() -> new IllegalArgumentException("no usable model " + id));
-                    bases.add(FineTuneJob.Base.model(e.model().name(), e.file()));
-                    baseIds.add(id);
-                    configs.add(withMethod(shared, Method.parse(p[2])));
-                } else {
-                    throw new IllegalArgumentException("unknown candidate " + key);
-                }
+                plans.add(plan(key, shared));
                 keysAndLabels.add(new String[] {key, labels.getOrDefault(key, key)});
             }
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -247,13 +257,37 @@ public final class ComparePage implements Page {
         }
         long id = comparisons.create(d.id(), keysAndLabels.size() + " candidates on " + d.name(),
                 JSON.writeValueAsString(TrainingOptions.json(shared)), keysAndLabels);
-        for (int i = 0; i < bases.size(); i++) {
-            String name = (keysAndLabels.get(i)[0].replace("model:" + baseIds.get(i) + ":", bases.get(i).name() + "-")
-                    .replace("zoo:", "") + "-" + d.name() + "-compare" + id).replaceAll("[^A-Za-z0-9._-]+", "_");
-            long job = FineTunePage.submit(s, library, d, bases.get(i), baseIds.get(i), configs.get(i), name, id);
-            comparisons.setJob(id, i, job);
+        for (int i = 0; i < plans.size(); i++) {
+            comparisons.setJob(id, i, queue(id, d, keysAndLabels.get(i)[0], plans.get(i)));
         }
         ctx.redirect("/compare/" + id);
+    }
+
+    private long queue(long comparison, Dataset d, String key, Plan plan) throws Exception {
+        String name = (key.replace("model:" + plan.baseId() + ":", plan.base().name() + "-").replace("zoo:", "") + "-"
+                + d.name() + "-compare" + comparison).replaceAll("[^A-Za-z0-9._-]+", "_");
+        return FineTunePage.submit(s, library, d, plan.base(), plan.baseId(), plan.config(), name, comparison);
+    }
+
+    /** Queues again the candidates that did not finish (interrupted by a restart, cancelled or failed). */
+    private void resume(Context ctx) throws Exception {
+        Comparison c = comparison(ctx);
+        Dataset d = s.datasets().get(c.datasetId()).orElseThrow(() -> new NotFoundResponse("the dataset is gone"));
+        TrainingConfig shared = TrainingOptions.fromJson(JSON.readTree(c.config()));
+        library.syncBuiltIn();
+        List<String> problems = new ArrayList<>();
+        for (Candidate cand : comparisons.candidates(c.id())) {
+            JobInfo j = cand.jobId() == null ? null : s.jobs().get(cand.jobId()).orElse(null);
+            if (j == null || (j.state().finished() && j.state() != JobState.DONE)) {
+                try {
+                    comparisons.setJob(c.id(), cand.position(), queue(c.id(), d, cand.key(), plan(cand.key(), shared)));
+                } catch (IllegalArgumentException e) {
+                    problems.add(cand.label() + ": " + e.getMessage());
+                }
+            }
+        }
+        ctx.redirect("/compare/" + c.id() + (problems.isEmpty() ? ""
+                : "?problem=" + java.net.URLEncoder.encode(String.join("; ", problems), java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static TrainingConfig withMethod(TrainingConfig c, Method m) {

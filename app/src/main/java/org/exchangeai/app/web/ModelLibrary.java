@@ -51,7 +51,9 @@ public final class ModelLibrary {
 
     private final Models models;
     private final Path builtInFolder;
-    private final Map<String, Path> builtInFiles = new LinkedHashMap<>();
+    /** Replaced whole on each sync, so readers never see it half-filled. */
+    private volatile Map<String, Path> builtInFiles = Map.of();
+    private volatile boolean synced;
 
     public ModelLibrary(Models models, Path builtInFolder) {
         this.models = models;
@@ -77,20 +79,26 @@ public final class ModelLibrary {
 
     /** Adds rows for built-in models seen for the first time and refreshes changed ones. */
     public synchronized void syncBuiltIn() throws SQLException {
-        builtInFiles.clear();
+        synced = true;
         if (builtInFolder == null || !Files.isDirectory(builtInFolder)) {
+            builtInFiles = Map.of();
             return;
         }
         List<Path> files;
         try (Stream<Path> s = Files.walk(builtInFolder, 3)) {
             files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")).sorted().toList();
         } catch (IOException e) {
+            builtInFiles = Map.of();
             return;
         }
+        Map<String, Path> found = new LinkedHashMap<>();
+        for (Path f : files) {
+            found.put(stem(f.getFileName().toString()), f);
+        }
+        builtInFiles = found;
         List<Model> rows = models.list();
         for (Path f : files) {
             String name = stem(f.getFileName().toString());
-            builtInFiles.put(name, f);
             try {
                 byte[] bytes = Files.readAllBytes(f);
                 String sha = sha256(bytes);
@@ -116,7 +124,15 @@ public final class ModelLibrary {
         }
     }
 
+    /** The built-in files are found once before the first lookup (e.g. a form posted right after a restart). */
+    private void ensureSynced() throws SQLException {
+        if (!synced) {
+            syncBuiltIn();
+        }
+    }
+
     public List<Entry> list() throws SQLException {
+        ensureSynced();
         List<Entry> out = new ArrayList<>();
         for (Model m : models.list()) {
             out.add(entry(m));
@@ -125,6 +141,7 @@ public final class ModelLibrary {
     }
 
     public Optional<Entry> get(long id) throws SQLException {
+        ensureSynced();
         return models.get(id).map(this::entry);
     }
 

@@ -62,6 +62,16 @@ final class TrainingOptions {
         return o;
     }
 
+    /** The options {@link #json} wrote (method {@code head}; callers set their own). */
+    static TrainingConfig fromJson(com.fasterxml.jackson.databind.JsonNode o) {
+        TrainingConfig d = TrainingConfig.defaults(Method.HEAD);
+        return new TrainingConfig(Method.HEAD, Optimizer.Kind.parse(o.path("optimizer").asText(d.optimizer().label())),
+                o.path("epochs").asInt(d.epochs()), o.path("batchSize").asInt(d.batchSize()),
+                o.path("learningRate").asDouble(d.learningRate()), o.path("lrGamma").asDouble(d.lrGamma()), d.weightDecay(),
+                o.path("validationFraction").asDouble(d.validationFraction()), o.path("seed").asLong(d.seed()),
+                d.multiLabel(), d.patience(), d.minEpochs(), d.overfitFactor(), o.path("learningRateFinder").asBoolean(false));
+    }
+
     private static String text(Context ctx, String name, String fallback) {
         String v = ctx.formParam(name);
         return v == null || v.isBlank() ? fallback : v.strip();

@@ -34,6 +34,7 @@ import org.openqa.selenium.support.ui.Select;
  * are then checked against the same three runs of the {@code finetune} command (same data, options
  * and seed): the expected numbers are the command line's own training reports.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class CompareBrowserTest {
 
     @TempDir
@@ -85,6 +86,7 @@ class CompareBrowserTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void threeCandidatesRankedAsTheCommandLineTrainsThem() throws Exception {
         browser.get(url("/"));
         browser.findElement(By.linkText("Compare")).click();
@@ -162,5 +164,45 @@ class CompareBrowserTest {
 
         browser.get(url("/compare"));
         assertTrue(browser.findElement(By.id("compare-sets")).getText().contains("3 of 3"));
+    }
+
+    /** A restart interrupts a comparison; its unfinished candidates can be queued again, and cancelled. */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void anInterruptedComparisonIsResumedAndCancelled() throws Exception {
+        browser.get(url("/compare"));
+        for (WebElement box : browser.findElements(By.cssSelector("#cmp-candidates input[name=candidate]"))) {
+            String label = box.findElement(By.xpath("..")).getText().strip();
+            boolean want = label.equals("xc_super_pretrained — head only") || label.equals("CardX — from scratch");
+            if (box.isSelected() != want) {
+                box.click();
+            }
+        }
+        browser.findElement(By.cssSelector("#cmp-advanced summary")).click();
+        browser.findElement(By.id("cmp-epochs")).clear();
+        browser.findElement(By.id("cmp-epochs")).sendKeys("100");
+        browser.findElement(By.id("cmp-consent")).click();
+        browser.findElement(By.id("compare-button")).click();
+        String board = browser.getCurrentUrl();
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+        BrowserSupport.waitFor(browser, 120).until(d -> String.valueOf(js.executeScript(
+                "return document.getElementById('leaderboard-table').innerText")).contains("running"));
+
+        server.close();
+        server = WebServer.start(workspace, Paths.get("..", "models").toAbsolutePath().normalize(), "127.0.0.1", 0);
+        browser.get(url(board.substring(board.indexOf("/compare/"))));
+        List<String> states = browser.findElements(By.cssSelector("#leaderboard-table tbody tr")).stream()
+                .map(r -> r.getAttribute("data-state")).toList();
+        assertEquals(List.of("interrupted", "interrupted"), states);
+
+        browser.findElement(By.id("compare-resume")).click();
+        BrowserSupport.waitFor(browser, 60).until(d -> String.valueOf(js.executeScript(
+                "return document.getElementById('leaderboard-table').innerText")).contains("running"));
+        browser.findElement(By.id("compare-cancel")).click();
+        BrowserSupport.waitFor(browser, 120).until(d -> "true".equals(
+                js.executeScript("const b = document.getElementById('leaderboard'); return b && b.dataset.finished")));
+        states = browser.findElements(By.cssSelector("#leaderboard-table tbody tr")).stream()
+                .map(r -> r.getAttribute("data-state")).toList();
+        assertEquals(List.of("cancelled", "cancelled"), states);
     }
 }
