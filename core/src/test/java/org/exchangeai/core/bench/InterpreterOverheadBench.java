@@ -55,7 +55,9 @@ import org.exchangeai.core.zoo.XceptionTime;
  *
  * <p>Synthetic data: seeded Gaussian noise plus a class-dependent sine on a class-dependent lead,
  * {@code recordings} × 12 × 1000, 5 classes of unequal size. Arguments: {@code epochs} (default 3),
- * {@code recordings} (default 1000), {@code batch} (default 32). Set {@code -Dai.djl.pytorch.num_threads}.
+ * {@code recordings} (default 1000), {@code batch} (default 32), {@code pairedEpochs} (default 1): epochs
+ * that afterwards alternate the two sides batch by batch instead of epoch by epoch, which cancels slow
+ * changes of the machine's load. Set {@code -Dai.djl.pytorch.num_threads}.
  */
 public final class InterpreterOverheadBench {
 
@@ -69,11 +71,12 @@ public final class InterpreterOverheadBench {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int recordings = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        int paired = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         System.out.printf(Locale.ROOT, "%s, load average %s, %d recordings %d×%d, batch %d, %d epochs per side, "
                 + "libtorch threads %s%n", Instant.now(), loadAverage(), recordings, LEADS, SAMPLES, batch, epochs,
                 System.getProperty("ai.djl.pytorch.num_threads", "default"));
         Engines.onLargeStack(() -> {
-            run(epochs, recordings, batch);
+            run(epochs, recordings, batch, paired);
             return null;
         });
         System.out.printf(Locale.ROOT, "%s, load average %s%n", Instant.now(), loadAverage());
@@ -109,7 +112,7 @@ public final class InterpreterOverheadBench {
         return CLASSES.length - 1;
     }
 
-    private static void run(int epochs, int recordings, int batch) throws IOException {
+    private static void run(int epochs, int recordings, int batch, int pairedEpochs) throws IOException {
         List<Example> examples = data(recordings, 1);
         List<String> classes = new ArrayList<>(new TreeSet<>(examples.stream().map(e -> e.labels().get(0)).toList()));
         Map<String, Integer> classIndex = new LinkedHashMap<>();
@@ -158,8 +161,37 @@ public final class InterpreterOverheadBench {
                 double mh = median(handSeconds);
                 System.out.printf(Locale.ROOT, "median s/epoch: interpreted %.2f, by hand %.2f, ratio %.3f "
                         + "(per-epoch ratios %s)%n", mi, mh, mi / mh, ratios(interpretedSeconds, handSeconds));
+                System.out.printf(Locale.ROOT, "sum over the %d epochs: interpreted %.2f s, by hand %.2f s, ratio %.3f%n",
+                        epochs, sum(interpretedSeconds), sum(handSeconds), sum(interpretedSeconds) / sum(handSeconds));
                 interpretedProfile.print("interpreted (GraphModule via the trainer's step)", sum(interpretedSeconds));
                 handProfile.print("by hand (XceptionTimeByHand)", sum(handSeconds));
+
+                // the same comparison alternating batch by batch (which side goes first swaps every batch),
+                // so that changes in the machine's load over minutes hit both sides alike
+                for (int e = epochs; e < epochs + pairedEpochs; e++) {
+                    double lr = config.learningRate() * Math.pow(config.lrGamma(), e);
+                    int[] order = pass.order(e);
+                    List<int[]> batches = pass.batches(order.length);
+                    double[] a = new double[batches.size()];
+                    double[] b = new double[batches.size()];
+                    for (int i = 0; i < batches.size(); i++) {
+                        int from = batches.get(i)[0];
+                        int to = batches.get(i)[1];
+                        if (i % 2 == 0) {
+                            a[i] = timed(() -> pass.step(interpretedOpt, order, from, to, lr));
+                            b[i] = timed(() -> handLoop.step(order, from, to, lr));
+                        } else {
+                            b[i] = timed(() -> handLoop.step(order, from, to, lr));
+                            a[i] = timed(() -> pass.step(interpretedOpt, order, from, to, lr));
+                        }
+                    }
+                    double[] perBatch = new double[a.length];
+                    Arrays.setAll(perBatch, i -> a[i] / b[i]);
+                    System.out.printf(Locale.ROOT, "epoch %d alternating batch by batch: interpreted %.2f s, by hand %.2f s,"
+                            + " ratio %.3f; per-batch ratio median %.3f (min %.3f, max %.3f), load %s%n", e + 1, sum(a),
+                            sum(b), sum(a) / sum(b), median(perBatch), Arrays.stream(perBatch).min().orElse(0),
+                            Arrays.stream(perBatch).max().orElse(0), loadAverage());
+                }
             }
         }
     }
@@ -325,6 +357,12 @@ public final class InterpreterOverheadBench {
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
+    }
+
+    static double timed(Runnable work) {
+        long t0 = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     static double median(double[] v) {

@@ -56,6 +56,12 @@ public final class TrainerPass {
         return sum / batches.size();
     }
 
+    /** One step of the trainer on the recordings {@code order[from..to)}, in training mode; returns the loss. */
+    public double step(Optimizer optimizer, int[] order, int from, int to, double lr) {
+        run.module.setTraining(true);
+        return run.step(optimizer, order, from, to, lr);
+    }
+
     /** The first {@code count} batches of epoch {@code epoch} only (warm-up). */
     public void batches(Optimizer optimizer, int epoch, int count, double lr) {
         run.module.setTraining(true);
