@@ -57,7 +57,9 @@ import org.exchangeai.core.zoo.XceptionTime;
  * {@code recordings} × 12 × 1000, 5 classes of unequal size. Arguments: {@code epochs} (default 3),
  * {@code recordings} (default 1000), {@code batch} (default 32), {@code pairedEpochs} (default 1): epochs
  * that afterwards alternate the two sides batch by batch instead of epoch by epoch, which cancels slow
- * changes of the machine's load. Set {@code -Dai.djl.pytorch.num_threads}.
+ * changes of the machine's load; {@code releaseEarly} (default true): whether the hand-written forward
+ * closes intermediate arrays as soon as they are no longer needed, as the interpreter does, or leaves
+ * them to the step's scope. Set {@code -Dai.djl.pytorch.num_threads}.
  */
 public final class InterpreterOverheadBench {
 
@@ -72,11 +74,14 @@ public final class InterpreterOverheadBench {
         int recordings = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         int paired = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-        System.out.printf(Locale.ROOT, "%s, load average %s, %d recordings %d×%d, batch %d, %d epochs per side, "
-                + "libtorch threads %s%n", Instant.now(), loadAverage(), recordings, LEADS, SAMPLES, batch, epochs,
-                System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        boolean releaseEarly = args.length <= 4 || Boolean.parseBoolean(args[4]);
+        System.out.printf(Locale.ROOT, "%s, load average %s, %d recordings %d×%d, batch %d, %d epochs per side + %d "
+                + "alternating batch by batch, hand-written side releases intermediates early: %s, libtorch threads %s, "
+                + "OMP_WAIT_POLICY %s%n", Instant.now(), loadAverage(), recordings, LEADS, SAMPLES, batch, epochs, paired,
+                releaseEarly, System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         Engines.onLargeStack(() -> {
-            run(epochs, recordings, batch, paired);
+            run(epochs, recordings, batch, paired, releaseEarly);
             return null;
         });
         System.out.printf(Locale.ROOT, "%s, load average %s%n", Instant.now(), loadAverage());
@@ -112,7 +117,8 @@ public final class InterpreterOverheadBench {
         return CLASSES.length - 1;
     }
 
-    private static void run(int epochs, int recordings, int batch, int pairedEpochs) throws IOException {
+    private static void run(int epochs, int recordings, int batch, int pairedEpochs, boolean releaseEarly)
+            throws IOException {
         List<Example> examples = data(recordings, 1);
         List<String> classes = new ArrayList<>(new TreeSet<>(examples.stream().map(e -> e.labels().get(0)).toList()));
         Map<String, Integer> classIndex = new LinkedHashMap<>();
@@ -134,6 +140,7 @@ public final class InterpreterOverheadBench {
                     Optimizer handOpt = Optimizer.create(config.optimizer(), hand.parameters(), root,
                             config.weightDecay())) {
                 TrainerPass pass = new TrainerPass(config, module, root, examples, classIndex, all);
+                hand.setReleaseEarly(releaseEarly);
                 HandLoop handLoop = new HandLoop(hand, handOpt, root, examples, classIndex, pass);
                 System.out.printf(Locale.ROOT, "parameters: interpreted %d, by hand %d; %d batches per epoch%n",
                         module.parameterCount(), hand.parameterCount(), pass.batches(recordings).size());

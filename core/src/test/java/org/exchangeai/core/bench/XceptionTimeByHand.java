@@ -40,6 +40,7 @@ public final class XceptionTimeByHand implements AutoCloseable {
     private final int samples;
     private final Shape[] kernelPads = new Shape[KERNELS.length];
     private boolean training;
+    private boolean releaseEarly;
 
     /**
      * @param state every weight, BatchNormalization scale/bias and running mean/variance, by the zoo
@@ -76,6 +77,15 @@ public final class XceptionTimeByHand implements AutoCloseable {
         this.training = training;
     }
 
+    /**
+     * Whether {@link #forward} closes each intermediate array as soon as it is no longer needed, as
+     * {@link org.exchangeai.core.train.GraphModule} does (autograd keeps its own reference to what backward
+     * needs); otherwise they live until the caller's scope closes.
+     */
+    public void setReleaseEarly(boolean releaseEarly) {
+        this.releaseEarly = releaseEarly;
+    }
+
     /** [N, leads, samples] → [N, classes] logits. */
     public NDArray forward(NDArray input) {
         NDArray x = input;
@@ -88,24 +98,56 @@ public final class XceptionTimeByHand implements AutoCloseable {
                 String c = p + ".convs." + k;
                 NDArray dw = conv(bottleneck, c + ".depthwise", FILTERS << d, kernelPads[k]);
                 branches.add(conv(dw, c + ".pointwise", 1, NO_PAD));
+                release(dw);
             }
+            release(bottleneck);
             NDArray pooled = Pool.maxPool1d(x, new Shape(3), ONE, ONE, false);
             branches.add(conv(pooled, p + ".maxconvpool.1", 1, NO_PAD));
-            x = NDArrays.concat(branches, 1);
+            release(pooled);
+            NDArray joined = NDArrays.concat(branches, 1);
+            branches.forEach(this::release);
+            if (x != residual) {
+                release(x);
+            }
+            x = joined;
             if (d % 2 == 1) {
                 String s = "shortcut." + (d / 2);
-                NDArray shortcut = batchNorm(conv(residual, s + ".0", 1, NO_PAD), s + ".1");
-                x = Activation.relu(x.add(shortcut));
+                NDArray projected = conv(residual, s + ".0", 1, NO_PAD);
+                NDArray shortcut = batchNorm(projected, s + ".1");
+                release(projected);
+                NDArray sum = x.add(shortcut);
+                release(shortcut);
+                release(x);
+                x = Activation.relu(sum);
+                release(sum);
+                if (residual != input) {
+                    release(residual);
+                }
                 residual = x;
             }
         }
         Shape window = new Shape(samples / POOLED_STEPS);
-        x = Pool.avgPool1d(x, window, window, NO_PAD, false, true);
+        NDArray pooled = Pool.avgPool1d(x, window, window, NO_PAD, false, true);
+        release(x);
+        x = pooled;
         for (int i = 1; i <= 3; i++) {
             String h = "head." + i;
-            x = Activation.relu(batchNorm(conv(x, h + ".0", 1, NO_PAD), h + ".1"));
+            NDArray conv = conv(x, h + ".0", 1, NO_PAD);
+            release(x);
+            NDArray normed = batchNorm(conv, h + ".1");
+            release(conv);
+            x = Activation.relu(normed);
+            release(normed);
         }
-        return x.mean(new int[] {2});
+        NDArray out = x.mean(new int[] {2});
+        release(x);
+        return out;
+    }
+
+    private void release(NDArray a) {
+        if (releaseEarly) {
+            a.close();
+        }
     }
 
     private NDArray conv(NDArray x, String name, int groups, Shape padding) {

@@ -29,10 +29,21 @@ class XceptionTimeByHandTest {
 
     @Test
     void computesWhatTheInterpretedGraphComputes() {
+        check(false);
+    }
+
+    /** Closing intermediates early must not change anything autograd needs. */
+    @Test
+    void releasingIntermediatesEarlyChangesNothing() {
+        check(true);
+    }
+
+    private static void check(boolean releaseEarly) {
         try (NDManager m = Engines.newManager();
                 GraphModule graph = GraphModule.build(XceptionTime.build(12, 1000, CLASSES, 7), m)) {
             Map<String, Tensor> start = graph.state();
             try (XceptionTimeByHand hand = new XceptionTimeByHand(start, 1000, m)) {
+                hand.setReleaseEarly(releaseEarly);
                 assertEquals(401_240, hand.parameterCount());
                 assertEquals(graph.parameterCount(), hand.parameterCount());
                 assertEquals(graph.parameters().keySet(), hand.parameters().keySet());
