@@ -34,7 +34,7 @@ public final class ModelsPage implements Page {
                         case "inceptiontime" -> "multi-scale convolutions (kernel 39, 19, 9) with residual shortcuts";
                         case "xceptiontime" -> "depthwise-separable multi-scale convolutions, the layout of xc_super";
                         default -> "a shared stem with Inception- and Xception-style branches fused before the head; "
-                                + "lighter than both";
+                                + "the fewest operations per recording of the three";
                     })).toList();
         }
         return architectures;
