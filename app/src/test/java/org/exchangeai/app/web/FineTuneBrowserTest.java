@@ -174,6 +174,7 @@ class FineTuneBrowserTest {
         browser.get(url("/jobs"));
         assertTrue(browser.findElement(By.id("job-" + job)).getText().contains("cancelled"),
                 browser.findElement(By.id("job-" + job)).getText());
+        BrowserSupport.screenshot(browser, "jobs");
     }
 
     private long colouredPixels(String canvasId) {
