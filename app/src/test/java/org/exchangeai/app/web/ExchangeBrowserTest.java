@@ -92,7 +92,10 @@ class ExchangeBrowserTest {
         browser.findElement(By.id("exchange-url")).sendKeys(dav.url());
         browser.findElement(By.id("exchange-user")).sendKeys(USER);
         browser.findElement(By.id("exchange-password")).sendKeys(password);
-        browser.findElement(By.id("exchange-save")).click();
+        WebElement save = browser.findElement(By.id("exchange-save"));
+        save.click();
+        // a full form post: the old page goes away before the answer is read
+        BrowserSupport.waitFor(browser, 30).until(ExpectedConditions.stalenessOf(save));
     }
 
     @Test
@@ -163,11 +166,13 @@ class ExchangeBrowserTest {
         browser.findElement(By.id("publish-name")).sendKeys("xc_copy");
         browser.findElement(By.id("publish-version")).sendKeys("2.0");
         browser.findElement(By.id("publish-button")).click();
-        String confirm = browser.findElement(By.id("publish-confirm")).getText();
+        String confirm = BrowserSupport.waitFor(browser, 30).until(ExpectedConditions.presenceOfElementLocated(
+                By.id("publish-confirm"))).getText();
         assertTrue(confirm.contains("xc_copy") && confirm.contains("2.0") && confirm.contains("site-b"), confirm);
         assertTrue(browser.findElements(By.cssSelector("tr[data-model='xc_copy']")).isEmpty(), "nothing sent before confirming");
         browser.findElement(By.id("publish-confirm-button")).click();
-        assertTrue(browser.findElement(By.id("exchange-notice")).getText().contains("Published xc_copy@2.0"));
+        assertTrue(BrowserSupport.waitFor(browser, 30).until(ExpectedConditions.presenceOfElementLocated(By.id("exchange-notice")))
+                .getText().contains("Published xc_copy@2.0"));
         assertTrue(browser.findElement(By.cssSelector("tr[data-model='xc_copy'][data-version='2.0']")).isDisplayed());
 
         Path onShare;

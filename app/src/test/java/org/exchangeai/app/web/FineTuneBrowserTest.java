@@ -91,7 +91,8 @@ class FineTuneBrowserTest {
     void oneEpochHeadFineTuneIsWatchedLiveAndItsModelDownloaded() throws Exception {
         browser.get(url("/finetune"));
         browser.findElement(By.id("finetune-button")).click();
-        assertTrue(browser.findElement(By.id("finetune-error")).getText().contains("confirm"), "consent is required");
+        assertTrue(BrowserSupport.waitFor(browser, 30).until(ExpectedConditions.presenceOfElementLocated(By.id("finetune-error")))
+                .getText().contains("confirm"), "consent is required");
 
         new Select(browser.findElement(By.id("ft-model"))).selectByVisibleText("xc_super_pretrained (CD, HYP, MI, STTC)");
         browser.findElement(By.id("ft-name")).sendKeys("xc-ptbxl-head");

@@ -112,7 +112,9 @@ class ModelsAndPredictBrowserTest {
         Files.write(broken, Arrays.copyOf(full, full.length / 3));
         browser.findElement(By.id("model-file")).sendKeys(broken.toString());
         browser.findElement(By.id("model-upload-button")).click();
-        String error = browser.findElement(By.id("model-error")).getText();
+        // the upload is a form post: wait for the answering page rather than racing it
+        String error = BrowserSupport.waitFor(browser, 30).until(ExpectedConditions.presenceOfElementLocated(
+                By.id("model-error"))).getText();
         assertTrue(error.contains("This model cannot be used") && error.contains("not a loadable ONNX model"), error);
         assertTrue(browser.findElements(By.cssSelector("tr[data-model='broken']")).isEmpty());
         BrowserSupport.screenshot(browser, "models-upload-error");
@@ -122,7 +124,8 @@ class ModelsAndPredictBrowserTest {
         browser.findElement(By.id("model-file")).sendKeys(copy.toString());
         browser.findElement(By.id("model-origin")).sendKeys("site B");
         browser.findElement(By.id("model-upload-button")).click();
-        WebElement added = browser.findElement(By.cssSelector("tr[data-model='xc_from_site_b']"));
+        WebElement added = BrowserSupport.waitFor(browser, 30).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-model='xc_from_site_b']")));
         assertTrue(added.getText().contains("downloaded") && added.getText().contains("site B"), added.getText());
         added.findElement(By.cssSelector("button.delete-model")).click();
         browser.switchTo().alert().accept();
