@@ -14,7 +14,6 @@ import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.store.Datasets.Dataset;
 import org.exchangeai.app.store.Models;
 import org.exchangeai.core.train.Method;
-import org.exchangeai.core.train.Optimizer;
 import org.exchangeai.core.train.TrainingConfig;
 
 /**
