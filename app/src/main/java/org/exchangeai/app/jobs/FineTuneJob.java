@@ -63,6 +63,7 @@ public final class FineTuneJob implements Job {
     private final TrainingConfig config;
     private final String name;
     private final ModelSink sink;
+    private volatile double trained;
 
     public FineTuneJob(Workspace ws, long datasetId, String datasetName, Base base, Map<Long, String> labels,
             TrainingConfig config, String name, ModelSink sink) {
@@ -157,7 +158,9 @@ public final class FineTuneJob implements Job {
         out.put("modelId", modelId);
         out.set("validation", validation(model, examples, res.classes()));
         ctx.result(JSON.writeValueAsString(out));
-        ctx.progress(1, String.format(Locale.ROOT, "%s after %d epoch(s); best epoch %d, validation macro F1 %.3f",
+        // a cancelled run keeps the bar where it stopped
+        ctx.progress(res.status() == TrainingResult.Status.CANCELLED ? trained : 1,
+                String.format(Locale.ROOT, "%s after %d epoch(s); best epoch %d, validation macro F1 %.3f",
                 res.status().name().toLowerCase(Locale.ROOT).replace('_', ' '), res.history().size(), res.bestEpoch(),
                 res.best() == null ? Double.NaN : res.best().f1Macro()));
     }
@@ -169,7 +172,8 @@ public final class FineTuneJob implements Job {
         switch (ev.kind()) {
             case BATCH -> {
                 double done = ((ev.epoch() - 1) * (double) ev.batches() + ev.batch()) / Math.max(1, ev.epochs() * ev.batches());
-                ctx.progress(0.05 + 0.9 * done, String.format(Locale.ROOT, "epoch %d of %d, batch %d of %d, loss %.4f",
+                trained = 0.05 + 0.9 * done;
+                ctx.progress(trained, String.format(Locale.ROOT, "epoch %d of %d, batch %d of %d, loss %.4f",
                         ev.epoch(), ev.epochs(), ev.batch(), ev.batches(), ev.trainLoss()));
             }
             case EPOCH -> {
