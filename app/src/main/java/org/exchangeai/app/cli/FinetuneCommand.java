@@ -16,15 +16,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import me.tongfei.progressbar.ProgressBar;
 import org.exchangeai.core.data.Labels;
-import org.exchangeai.core.data.Split;
 import org.exchangeai.core.eval.ClassMetrics;
 import org.exchangeai.core.eval.Evaluation;
-import org.exchangeai.core.eval.Metrics;
 import org.exchangeai.core.io.ReadResult;
 import org.exchangeai.core.model.OnnxModel;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.prep.Preparation;
 import org.exchangeai.core.train.Example;
+import org.exchangeai.core.train.Holdout;
 import org.exchangeai.core.train.Method;
 import org.exchangeai.core.train.Optimizer;
 import org.exchangeai.core.train.Trainer;
@@ -187,7 +186,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             json.writeValue(report.toFile(), report(result, cfg, baseSha, examples.size(), unlabelled, unreadable, null));
             Evaluation ev = null;
             try {
-                ev = validation(result, examples, cfg, multiLabel);
+                ev = validation(result, examples, cfg);
             } catch (Exception | LinkageError e) {
                 // e.g. ONNX Runtime already shut down after Ctrl-C; the model and report are written
                 System.err.println("validation metrics not computed: " + e);
@@ -226,34 +225,10 @@ public final class FinetuneCommand implements Callable<Integer> {
         return model.resolveSibling(stem + ".report.json");
     }
 
-    /**
-     * Metrics of the exported model (ONNX Runtime) on the validation split. The split is recomputed
-     * exactly as the trainer draws it (same strata, fraction and seed).
-     */
-    private Evaluation validation(TrainingResult result, List<Example> examples, TrainingConfig cfg, boolean multiLabel)
-            throws Exception {
-        List<String> strata = examples.stream().map(e -> String.join("|", new TreeSet<>(e.labels()))).toList();
-        int[] val = Split.stratified(strata, cfg.validationFraction(), cfg.seed()).validation();
-        if (val.length == 0) {
-            return null;
-        }
+    /** Metrics of the exported model (ONNX Runtime) on the trainer's validation split. */
+    private Evaluation validation(TrainingResult result, List<Example> examples, TrainingConfig cfg) throws Exception {
         try (OnnxModel model = OnnxModel.load(out, result.model().toBytes(), 1)) {
-            int leads = examples.get(0).input().length;
-            int samples = examples.get(0).input()[0].length;
-            List<List<String>> truth = new ArrayList<>();
-            double[][] probs = new double[val.length][];
-            for (int i = 0; i < val.length; i++) {
-                Example e = examples.get(val[i]);
-                float[] flat = new float[leads * samples];
-                for (int l = 0; l < leads; l++) {
-                    System.arraycopy(e.input()[l], 0, flat, l * samples, samples);
-                }
-                probs[i] = model.probabilities(model.logits(flat, 1, leads, samples)[0]);
-                truth.add(e.labels());
-            }
-            return multiLabel
-                    ? Metrics.multiLabel(result.classes(), truth.stream().map(t -> (java.util.Set<String>) new TreeSet<>(t)).toList(), probs, 0.5)
-                    : Metrics.singleLabel(result.classes(), truth.stream().map(t -> t.get(0)).toList(), probs);
+            return Holdout.evaluate(model, examples, cfg, result.classes());
         }
     }
 

@@ -14,13 +14,12 @@ import org.exchangeai.app.store.Datasets;
 import org.exchangeai.app.store.Datasets.Recording;
 import org.exchangeai.app.store.RecordingCodec;
 import org.exchangeai.app.store.Workspace;
-import org.exchangeai.core.data.Split;
 import org.exchangeai.core.eval.Evaluation;
-import org.exchangeai.core.eval.Metrics;
 import org.exchangeai.core.model.OnnxModel;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.prep.Preparation;
 import org.exchangeai.core.train.Example;
+import org.exchangeai.core.train.Holdout;
 import org.exchangeai.core.train.Trainer;
 import org.exchangeai.core.train.TrainingConfig;
 import org.exchangeai.core.train.TrainingEvent;
@@ -193,30 +192,11 @@ public final class FineTuneJob implements Job {
         }
     }
 
-    /** The exported model on the validation recordings of the trainer's split (same strata, fraction and seed). */
+    /** The exported model on the trainer's validation recordings. */
     private ObjectNode validation(byte[] model, List<Example> examples, List<String> classes) throws Exception {
-        List<String> strata = examples.stream().map(e -> String.join("|", new TreeSet<>(e.labels()))).toList();
-        Split split = Split.stratified(strata, config.validationFraction(), config.seed());
-        int[] idx = split.validation();
         try (OnnxModel m = OnnxModel.load(Path.of(name + ".onnx"), model, 0)) {
-            double[][] probs = new double[idx.length][];
-            List<String> single = new ArrayList<>();
-            List<java.util.Set<String>> multi = new ArrayList<>();
-            for (int k = 0; k < idx.length; k++) {
-                Example e = examples.get(idx[k]);
-                int leads = e.input().length;
-                int n = e.input()[0].length;
-                float[] flat = new float[leads * n];
-                for (int l = 0; l < leads; l++) {
-                    System.arraycopy(e.input()[l], 0, flat, l * n, n);
-                }
-                probs[k] = m.probabilities(m.logits(flat, 1, leads, n)[0]);
-                single.add(e.labels().get(0));
-                multi.add(new java.util.LinkedHashSet<>(e.labels()));
-            }
-            Evaluation ev = config.multiLabel() ? Metrics.multiLabel(classes, multi, probs, 0.5)
-                    : Metrics.singleLabel(classes, single, probs);
-            return PredictJob.evaluation(ev);
+            Evaluation ev = Holdout.evaluate(m, examples, config, classes);
+            return ev == null ? JSON.createObjectNode() : PredictJob.evaluation(ev);
         }
     }
 

@@ -5,6 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.List;
+import org.exchangeai.app.jobs.ImportJob;
+import org.exchangeai.app.jobs.JobRunner;
+import org.exchangeai.app.store.Datasets;
+import org.exchangeai.core.io.ReadOptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -31,6 +36,34 @@ final class BrowserSupport {
         WebDriver d = new ChromeDriver(service, o);
         d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         return d;
+    }
+
+    /** The browser and the server of a test class, each if it was started. */
+    static void stop(WebDriver browser, WebServer server) {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * A dataset made the way the data page makes one: the folder imported as a job (waited for) and
+     * the labels stored; returns it as it stands after the import.
+     */
+    static Datasets.Dataset importDataset(WebServer server, String name, Path folder, ReadOptions options,
+            List<Datasets.Label> labels) throws Exception {
+        Datasets ds = new Datasets(server.workspace());
+        Datasets.Dataset d = ds.create(name);
+        long job = server.jobs().submit("import", "Import " + folder.getFileName(), "{\"dataset\":" + d.id() + "}",
+                JobRunner.Queue.IO, new ImportJob(server.workspace(), d.id(), folder, options));
+        long until = System.currentTimeMillis() + 120_000;
+        while (!server.jobs().get(job).orElseThrow().state().finished() && System.currentTimeMillis() < until) {
+            Thread.sleep(200);
+        }
+        ds.putLabels(d.id(), labels);
+        return ds.get(d.id()).orElseThrow();
     }
 
     static WebDriverWait waitFor(WebDriver d, int seconds) {

@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.exchangeai.app.cli.Main;
-import org.exchangeai.app.jobs.ImportJob;
-import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.store.Datasets;
 import org.exchangeai.core.TestData;
 import org.exchangeai.core.io.ReadOptions;
@@ -58,27 +56,14 @@ class CompareBrowserTest {
                 labels.add(new Datasets.Label(f[0].substring("npy500/".length()), f[1], f[2].isEmpty() ? null : f[2]));
             }
         }
-        Datasets ds = new Datasets(server.workspace());
-        Datasets.Dataset d = ds.create("PTB-XL");
-        long job = server.jobs().submit("import", "import", "{\"dataset\":" + d.id() + "}", JobRunner.Queue.IO,
-                new ImportJob(server.workspace(), d.id(), npy, ReadOptions.DEFAULT.withFs(500.0)));
-        long until = System.currentTimeMillis() + 120_000;
-        while (!server.jobs().get(job).orElseThrow().state().finished() && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-        }
-        ds.putLabels(d.id(), labels);
-        assertEquals(120, ds.get(d.id()).orElseThrow().recordings());
+        assertEquals(120, BrowserSupport.importDataset(server, "PTB-XL", npy, ReadOptions.DEFAULT.withFs(500.0), labels)
+                .recordings());
         browser = BrowserSupport.chrome();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+        BrowserSupport.stop(browser, server);
     }
 
     static String url(String path) {

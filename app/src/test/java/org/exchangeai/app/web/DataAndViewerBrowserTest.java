@@ -45,12 +45,7 @@ class DataAndViewerBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+        BrowserSupport.stop(browser, server);
     }
 
     static String url(String path) {

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.exchangeai.app.jobs.ImportJob;
-import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.store.Datasets;
 import org.exchangeai.core.TestData;
 import org.exchangeai.core.io.ReadOptions;
@@ -60,27 +58,14 @@ class FineTuneBrowserTest {
             Files.copy(TestData.data("ptbxl/" + f[0]), target);
             labels.add(new Datasets.Label(target.getFileName().toString(), f[1], null));
         }
-        Datasets ds = new Datasets(server.workspace());
-        Datasets.Dataset d = ds.create("PTB-XL training sample");
-        long job = server.jobs().submit("import", "import", "{\"dataset\":" + d.id() + "}", JobRunner.Queue.IO,
-                new ImportJob(server.workspace(), d.id(), folder, ReadOptions.DEFAULT));
-        long until = System.currentTimeMillis() + 60_000;
-        while (!server.jobs().get(job).orElseThrow().state().finished() && System.currentTimeMillis() < until) {
-            Thread.sleep(200);
-        }
-        ds.putLabels(d.id(), labels);
-        assertEquals(16, ds.get(d.id()).orElseThrow().recordings());
+        assertEquals(16, BrowserSupport.importDataset(server, "PTB-XL training sample", folder, ReadOptions.DEFAULT, labels)
+                .recordings());
         browser = BrowserSupport.chrome();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+        BrowserSupport.stop(browser, server);
     }
 
     static String url(String path) {

@@ -81,12 +81,7 @@ class ModelsAndPredictBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+        BrowserSupport.stop(browser, server);
     }
 
     static String url(String path) {

@@ -119,8 +119,7 @@ public final class Trainer {
         long[] inputShape = inputShape(base, examples);
 
         HeadSurgery.Result surgery = HeadSurgery.retarget(base, classes, config.seed());
-        List<String> strata = examples.stream().map(e -> String.join("|", new TreeSet<>(e.labels()))).toList();
-        Split split = Split.stratified(strata, config.validationFraction(), config.seed());
+        Split split = Holdout.split(examples, config);
         if (split.validation().length == 0) {
             throw new IllegalArgumentException("no class has 2 recordings, so nothing can be held out for validation");
         }
