@@ -34,7 +34,7 @@ class InspectSharedDataTest {
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, run.status(), run.out());
         List<JsonNode> recs = inspect(args.toArray(String[]::new));
-        assertEquals(121 + 60 + 24 + 4 + 1, recs.size());
+        assertEquals(121 + 60 + 24 + 10 + 2, recs.size());
         for (JsonNode r : recs) {
             String file = r.get("file").asText();
             assertTrue(r.get("error").isNull(), file + ": " + r.get("error"));
@@ -59,7 +59,16 @@ class InspectSharedDataTest {
             } else if (file.endsWith("a103l.hea")) {
                 assertEquals(250.0, fs);
                 assertEquals(82500, n);
-            } else if (file.endsWith(".edf")) {
+            } else if (file.endsWith("1234_271020_212806.edf")) {
+                // a Holter patch's generic channels stay generic: no standard lead is invented
+                assertEquals(256.0, fs);
+                assertEquals(List.of("ECG1", "ECG2", "ECG3"), List.of(r.get("leads").get(0).asText(),
+                        r.get("leads").get(1).asText(), r.get("leads").get(2).asText()));
+                assertEquals(3, leads);
+            } else if (file.contains("challenge2020")) {
+                assertEquals(500.0, fs, file);
+                assertEquals(12, leads, file);
+            } else if (file.endsWith("0000050.ECG.edf")) {
                 assertEquals(800.0, fs);
                 assertEquals(37855, n);
                 assertTrue(r.get("warnings").toString().toLowerCase().contains("scal"), r.get("warnings").toString());

@@ -24,7 +24,6 @@ public final class LeadNames {
             Map.entry("I", "I"), Map.entry("II", "II"), Map.entry("III", "III"),
             Map.entry("DI", "I"), Map.entry("DII", "II"), Map.entry("DIII", "III"),
             Map.entry("LEADI", "I"), Map.entry("LEADII", "II"), Map.entry("LEADIII", "III"),
-            Map.entry("1", "I"), Map.entry("2", "II"), Map.entry("3", "III"),
             Map.entry("AVR", "aVR"), Map.entry("AVL", "aVL"), Map.entry("AVF", "aVF"),
             Map.entry("VR", "aVR"), Map.entry("VL", "aVL"), Map.entry("VF", "aVF"),
             Map.entry("V1", "V1"), Map.entry("V2", "V2"), Map.entry("V3", "V3"),
@@ -47,7 +46,8 @@ public final class LeadNames {
     /**
      * Normalises one lead name: case, prefixes such as {@code ECG} or {@code Lead}, spaces,
      * and a leading minus for inverted leads. Names that are not recognised keep their
-     * spelling (trimmed).
+     * spelling (trimmed). Generic or numbered names ({@code ECG 1}, {@code CH1}, {@code 1})
+     * are never taken for a standard lead.
      */
     public static Parsed parse(String raw) {
         String s = raw == null ? "" : raw.trim();
@@ -56,11 +56,12 @@ public final class LeadNames {
             inverted = true;
             s = s.substring(1).trim();
         }
+        // a prefix such as "ECG" is dropped only when a standard name follows it ("ECG II");
+        // "ECG 1" or "ECG from a file" keep their whole spelling: numbers are not lead identities
         String stripped = PREFIX.matcher(s).replaceFirst("");
-        String key = stripped.replaceAll("[\\s_.]", "").toUpperCase(Locale.ROOT);
-        String canonical = ALIASES.get(key);
+        String canonical = ALIASES.get(stripped.replaceAll("[\\s_.]", "").toUpperCase(Locale.ROOT));
         if (canonical == null) {
-            canonical = stripped.isEmpty() ? s : stripped;
+            canonical = s.isEmpty() ? (raw == null ? "" : raw.trim()) : s;
         }
         return new Parsed(canonical, inverted);
     }

@@ -37,7 +37,8 @@ import org.exchangeai.core.ecg.Units;
  * frame repeat each sample; annotation positions are scaled to that rate.
  *
  * <p>Multi-segment records concatenate their segments; null segments ({@code ~}) and signals
- * a segment of a variable-layout record lacks are NaN.
+ * a segment of a variable-layout record lacks are NaN. Segments with several samples per frame
+ * are read when every segment has the same largest number of samples per frame.
  */
 public final class WfdbReader implements EcgFormat {
 
@@ -275,7 +276,8 @@ public final class WfdbReader implements EcgFormat {
     private Ecg toEcg(Path file, Header h, Block block, List<Annotation> annotations, List<String> annotationNames,
                       Set<Path> signalFiles) throws EcgReadException {
         String name = file.toString();
-        List<String> warnings = new ArrayList<>(block.warnings);
+        List<String> warnings = new ArrayList<>(h.notes);
+        warnings.addAll(block.warnings);
         Map<String, Channel> byLead = new LinkedHashMap<>();
         Map<String, String> rawNames = new LinkedHashMap<>();
         List<String> dropped = new ArrayList<>();
@@ -741,6 +743,7 @@ public final class WfdbReader implements EcgFormat {
         }
         List<Block> blocks = new ArrayList<>();
         List<Signal> layoutSignals = null;
+        int upsample = 0;
         for (int i = 0; i < h.segments.size(); i++) {
             Segment s = h.segments.get(i);
             if (s.isNull()) {
@@ -765,9 +768,12 @@ public final class WfdbReader implements EcgFormat {
                         + " samples but the record header says " + s.nsamp);
             }
             Block b = readSingle(dir, sh.withSamples(s.nsamp), segPath.toString());
-            if (b.upsample != 1) {
-                throw new EcgReadException(name, "segment " + s.name + " has more than one sample per frame, "
-                        + "which multi-segment records are not read with");
+            if (upsample == 0) {
+                upsample = b.upsample;
+            } else if (b.upsample != upsample) {
+                throw new EcgReadException(name, "segment " + s.name + " has " + b.upsample
+                        + " samples per frame at most, an earlier segment " + upsample
+                        + "; segments of one record must agree");
             }
             if (Math.abs(sh.fs - h.fs) > 1e-9 * h.fs) {
                 throw new EcgReadException(name, "segment " + s.name + " is sampled at " + sh.fs + " Hz, the record at "
@@ -783,8 +789,9 @@ public final class WfdbReader implements EcgFormat {
             throw new EcgReadException(name, "every segment is a null segment; there is no signal to read");
         }
         boolean variable = h.segments.get(0).nsamp == 0;
-        checkMemory(name, nsamp, layoutSignals.size());
-        int length = (int) nsamp;
+        int up = Math.max(upsample, 1);
+        checkMemory(name, nsamp * up, layoutSignals.size());
+        int length = (int) (nsamp * up);
         List<Channel> channels = new ArrayList<>();
         Set<String> formats = new LinkedHashSet<>();
         for (int c = 0; c < layoutSignals.size(); c++) {
@@ -794,7 +801,7 @@ public final class WfdbReader implements EcgFormat {
             int pos = 0;
             for (int i = 0; i < h.segments.size() && pos < length; i++) {
                 Segment s = h.segments.get(i);
-                int n = (int) Math.min(s.nsamp, length - pos);
+                int n = (int) Math.min(s.nsamp * up, length - pos);
                 Block b = blocks.get(i);
                 Channel found = null;
                 if (b != null) {
@@ -829,7 +836,7 @@ public final class WfdbReader implements EcgFormat {
             double baseline = template != null ? template.baseline : ls.baseline;
             channels.add(new Channel(ls.description, units, gain, baseline, Units.isVoltage(units), data));
         }
-        return new Block(h.fs, 1, channels, warnings, List.copyOf(formats));
+        return new Block(h.fs * up, up, channels, warnings, List.copyOf(formats));
     }
 
     // ---------------------------------------------------------------- header parsing
@@ -859,6 +866,8 @@ public final class WfdbReader implements EcgFormat {
         final List<Signal> signals = new ArrayList<>();
         final List<Segment> segments = new ArrayList<>();
         final List<String> comments = new ArrayList<>();
+        /** What the record line says outside the WFDB specification but was read anyway. */
+        final List<String> notes = new ArrayList<>();
 
         Header(String name, int nseg, int nsig, double fs, long nsamp, String baseTime, String baseDate) {
             this.name = name;
@@ -875,6 +884,7 @@ public final class WfdbReader implements EcgFormat {
             copy.signals.addAll(signals);
             copy.segments.addAll(segments);
             copy.comments.addAll(comments);
+            copy.notes.addAll(notes);
             return copy;
         }
     }
@@ -989,18 +999,60 @@ public final class WfdbReader implements EcgFormat {
                 nsamp = -1;
             }
         }
-        String baseTime = t.length > 4 ? t[4] : null;
-        String baseDate = t.length > 5 ? t[5] : null;
-        if (baseTime != null && !baseTime.matches("\\d{1,2}(:\\d{1,2}){0,2}(\\.\\d+)?")) {
-            throw new EcgReadException(name, where + "unreadable base time '" + abbreviate(baseTime) + "'");
+        List<String> notes = new ArrayList<>();
+        Matcher ext = RECORD_EXTENSION.matcher(record);
+        if (ext.matches()) {
+            // PhysioNet/CinC Challenge headers name the record with its signal file's extension
+            notes.add("the record line names the record '" + record + "' with a file extension; read as '"
+                    + ext.group(1) + "'");
+            record = ext.group(1);
         }
-        if (baseDate != null && !baseDate.matches("\\d{1,2}/\\d{1,2}/\\d{1,4}")) {
-            throw new EcgReadException(name, where + "unreadable base date '" + abbreviate(baseDate) + "'");
+        String baseTime = null;
+        String baseDate = null;
+        for (int k = 4; k < Math.min(t.length, 6); k++) {
+            String field = t[k];
+            if (baseTime == null && baseDate == null && k == 4 && BASE_TIME.matcher(field).matches()) {
+                baseTime = field;
+            } else if (baseDate == null && BASE_DATE.matcher(field).matches()) {
+                baseDate = field;
+            } else if (baseDate == null && MONTH_NAME_DATE.matcher(field).matches()) {
+                baseDate = monthNameDate(field, name, where);
+                notes.add("the base date '" + field + "' is written DD-Mon-YYYY (as in PhysioNet/CinC Challenge"
+                        + " headers), not dd/mm/yyyy; read as " + baseDate);
+            } else if (baseTime == null && baseDate != null && BASE_TIME.matcher(field).matches()) {
+                baseTime = field;
+                notes.add("the base time follows the base date on the record line; read as " + field);
+            } else if (k == 4 && baseTime == null) {
+                throw new EcgReadException(name, where + "unreadable base time '" + abbreviate(field) + "'");
+            } else {
+                throw new EcgReadException(name, where + "unreadable base date '" + abbreviate(field) + "'");
+            }
         }
         if (t.length > 6) {
             throw new EcgReadException(name, where + "unexpected text after the base date: '" + abbreviate(t[6]) + "'");
         }
-        return new Header(record, nseg, nsig, fs, nsamp, baseTime, baseDate);
+        Header header = new Header(record, nseg, nsig, fs, nsamp, baseTime, baseDate);
+        header.notes.addAll(notes);
+        return header;
+    }
+
+    private static final Pattern RECORD_EXTENSION = Pattern.compile("(.+)\\.(?i:mat|dat|hea)");
+    private static final Pattern BASE_TIME = Pattern.compile("\\d{1,2}(:\\d{1,2}){0,2}(\\.\\d+)?");
+    private static final Pattern BASE_DATE = Pattern.compile("\\d{1,2}/\\d{1,2}/\\d{1,4}");
+    private static final Pattern MONTH_NAME_DATE = Pattern.compile("(\\d{1,2})-([A-Za-z]{3})-(\\d{4})");
+    private static final List<String> MONTHS =
+            List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
+
+    /** {@code 05-May-2020} as WFDB's {@code 05/05/2020}. */
+    private static String monthNameDate(String field, String name, String where) throws EcgReadException {
+        Matcher m = MONTH_NAME_DATE.matcher(field);
+        m.matches();
+        int month = MONTHS.indexOf(m.group(2).toLowerCase(java.util.Locale.ROOT)) + 1;
+        int day = Integer.parseInt(m.group(1));
+        if (month == 0 || day < 1 || day > 31) {
+            throw new EcgReadException(name, where + "unreadable base date '" + abbreviate(field) + "'");
+        }
+        return pad(Integer.toString(day)) + "/" + pad(Integer.toString(month)) + "/" + m.group(3);
     }
 
     static Segment parseSegmentLine(String line, String name, int lineNo) throws EcgReadException {

@@ -152,7 +152,7 @@ class ScpEcgReaderTest {
             6, 3, 1, 0, -2, -2, -3, -3}, v);
     }
 
-    /** Detection is by content: of all shared data files only the two SCP records are taken. */
+    /** Detection is by content: of all shared data files only the SCP records are taken. */
     @Test
     void noOtherSharedFileIsDetectedAsScp() throws Exception {
         ScpEcgReader reader = new ScpEcgReader();
@@ -166,7 +166,8 @@ class ScpEcgReaderTest {
                 }
             }).map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("0000050.ECG.scp", "Example.scp"), detected);
+        assertEquals(List.of("0000050.ECG.scp", "ECG_20060620_112352_197001138994.SCP",
+                "ECG_20170504_163507_123456789.SCP", "Example.scp", "test.scp"), detected);
         // without the SCPECG mark (as in version 1.x) and without the extension, the record CRC decides
         byte[] b = Files.readAllBytes(TestData.data("scp/Example.scp"));
         Arrays.fill(b, 16, 22, (byte) 0);

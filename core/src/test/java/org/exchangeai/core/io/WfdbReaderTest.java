@@ -52,6 +52,53 @@ class WfdbReaderTest {
     }
 
     /**
+     * PhysioNet/CinC Challenge 2020 headers: {@code E00009.mat 12 500 5000 05-May-2020 14:50:55}
+     * names the record with its file's extension and writes the date before the time as
+     * DD-Mon-YYYY. Both are read, with warnings, and the date is kept. Sample 0 of lead I is
+     * the header's initial value over its gain (E00009: -58 / 4880 mV; A5432: 74 / 1000 mV).
+     */
+    @Test
+    void challenge2020HeadersWithExtensionAndMonthNameDate() throws Exception {
+        Ecg e = reader.read(TestData.data("wfdb/challenge2020/E00009.hea"), ReadOptions.DEFAULT);
+        assertEquals(500.0, e.fs());
+        assertEquals(5000, e.length());
+        assertEquals(LeadNames.STANDARD_12, e.leads());
+        assertEquals("2020-05-05T14:50:55", e.source().acquisitionTime());
+        assertTrue(e.warnings().stream().anyMatch(w -> w.contains("05-May-2020")), e.warnings().toString());
+        assertTrue(e.warnings().stream().anyMatch(w -> w.contains("file extension")), e.warnings().toString());
+        assertEquals(headerInitialValue("wfdb/challenge2020/E00009.hea", 0) / 4880.0, e.get(0, 0), 1e-7);
+        Ecg a = reader.read(TestData.data("wfdb/challenge2020/A5432.hea"), ReadOptions.DEFAULT);
+        assertEquals("2020-05-12T12:33:59", a.source().acquisitionTime());
+        assertEquals(headerInitialValue("wfdb/challenge2020/A5432.hea", 0) / 1000.0, a.get(0, 0), 1e-7);
+        Ecg q = reader.read(TestData.data("wfdb/challenge2020/Q0017.hea"), ReadOptions.DEFAULT);
+        assertEquals(28934, q.length());
+    }
+
+    /**
+     * A multi-segment record whose segments hold the ECG at 4 samples per frame (212x4, 500 Hz)
+     * beside 125 Hz signals (MIMIC record 041). Expected values are the segment headers' own
+     * initial values over the gain of 2000/mV: III at sample 0 = 168 / 2000, I at the first
+     * sample of segment 2 (frame 1000, sample 4000) = -64 / 2000. Pressure signals are left
+     * out; the header checksums agree (no checksum warning).
+     */
+    @Test
+    void multiSegmentWithSeveralSamplesPerFrame() throws Exception {
+        Ecg e = reader.read(TestData.data("wfdb/multisegment-041s/041s.hea"), ReadOptions.DEFAULT);
+        assertEquals(500.0, e.fs());
+        assertEquals(8000, e.length());
+        assertEquals(168 / 2000f, e.get(e.indexOf("III"), 0), 1e-7);
+        assertEquals(-64 / 2000f, e.get(e.indexOf("I"), 4000), 1e-7);
+        assertFalse(e.hasLead("ABP"));
+        assertFalse(e.warnings().stream().anyMatch(w -> w.contains("checksum")), e.warnings().toString());
+    }
+
+    private static int headerInitialValue(String header, int signal) throws IOException {
+        List<String> lines = Files.readAllLines(TestData.data(header)).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        return Integer.parseInt(lines.get(1 + signal).trim().split("\\s+")[5]);
+    }
+
+    /**
      * MIT-BIH 100.atr, decoded independently by a 25-line decoder of the MIT annotation format
      * ({@code annot(5)}) run once: 2274 annotations — one rhythm annotation {@code +} with aux
      * text {@code (N} at sample 18, then 2273 beats (2239 N, 33 A, 1 V); first beat at 77,
@@ -237,9 +284,12 @@ class WfdbReaderTest {
         assertEquals(60, ludb.size());
         assertTrue(ludb.stream().allMatch(n -> n.endsWith(".hea")), ludb.toString());
         List<ReadResult> wfdb = Formats.readAll(List.of(TestData.data("wfdb")), ReadOptions.DEFAULT);
-        assertEquals(List.of("100.hea", "a103l.hea", "muse-sinus.hea", "s0010_re.hea"),
+        // the Challenge 2020 headers name their .mat signal files, which are claimed, not read twice
+        assertEquals(List.of("100.hea", "a103l.hea", "A5432.hea", "E00009.hea", "Q0017.hea", "data_8_4.hea",
+                        "041s.hea", "multi.hea", "muse-sinus.hea", "s0010_re.hea"),
                 wfdb.stream().map(r -> r.file().getFileName().toString()).toList());
-        assertTrue(wfdb.stream().allMatch(ReadResult::ok));
+        assertTrue(wfdb.stream().allMatch(ReadResult::ok),
+                wfdb.stream().filter(r -> !r.ok()).map(ReadResult::toString).toList().toString());
         List<String> challenge = Formats.scan(List.of(TestData.data("mat/challenge2021"))).recordings().stream()
                 .map(e -> e.file().getFileName().toString()).toList();
         assertEquals(21, challenge.size());
