@@ -515,8 +515,7 @@ public final class Pretrainer {
         p.put("augmentations", Augmentations.Settings.standard(
                 (int) Math.round(config.viewSeconds() * task.preparation().samplingRate())));
         p.put("history", history);
-        p.put("software", Map.of("exchangeai", Engines.class.getPackage().getImplementationVersion() == null
-                        ? "development build" : Engines.class.getPackage().getImplementationVersion(),
+        p.put("software", Map.of("exchangeai", org.exchangeai.core.Version.current(),
                 "java", System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 "engine", "libtorch " + Engines.pytorch().getVersion()));
