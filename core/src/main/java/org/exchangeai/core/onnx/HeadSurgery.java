@@ -24,7 +24,9 @@ import org.exchangeai.core.onnx.proto.Onnx.NodeProto;
  * reaches the layer (Conv, Gemm, MatMul) whose output axis is the class axis. The weights and biases
  * of that layer are drawn anew with PyTorch's default layer initialisation, U(-1/sqrt(fan_in),
  * 1/sqrt(fan_in)); BatchNormalization nodes on the way get scale 1, bias 0 and running statistics
- * 0 and 1. (The original drew running statistics uniformly from [-1, 1], so a negative running
+ * 0 and 1. Classes the model already has (by name in {@code target_keys}) keep their slices of these
+ * initializers, so fine-tuning on a subset or a reordering of a model's classes starts from what it
+ * knows; only new classes start fresh. (The original drew running statistics uniformly from [-1, 1], so a negative running
  * variance could turn predictions into NaN.) When the walk finds no such layer, initializers whose name
  * contains {@code head} and have a dimension equal to the old class count are re-initialised instead.
  */
@@ -35,8 +37,10 @@ public final class HeadSurgery {
      * @param changed names of the initializers that were resized/re-initialised, in file order
      * @param oldClasses the class count before
      * @param newClasses the class count after
+     * @param carriedOver classes the model already had, whose weights were kept
      */
-    public record Result(OnnxGraph graph, List<String> changed, int oldClasses, int newClasses) {
+    public record Result(OnnxGraph graph, List<String> changed, int oldClasses, int newClasses,
+            List<String> carriedOver) {
     }
 
     private HeadSurgery() {
@@ -72,7 +76,7 @@ public final class HeadSurgery {
             throw new IllegalArgumentException("at least one class is needed");
         }
         if (classes.equals(targetKeys(graph))) {
-            return new Result(graph, List.of(), oldCount, newCount);
+            return new Result(graph, List.of(), oldCount, newCount, List.copyOf(classes));
         }
         Map<String, Integer> axes = classAxes(graph, oldCount);
         if (axes.isEmpty()) {
@@ -110,12 +114,24 @@ public final class HeadSurgery {
                 }
             }
         }
+        // a class the model already knows keeps its weights (row of the classifier, its normalisation);
+        // only new classes start from fresh ones
+        List<String> oldNames = targetKeys(graph);
+        int[] source = new int[newCount];
+        List<String> carried = new ArrayList<>();
+        for (int j = 0; j < newCount; j++) {
+            source[j] = oldNames.size() == oldCount ? oldNames.indexOf(classes.get(j)) : -1;
+            if (source[j] >= 0) {
+                carried.add(classes.get(j));
+            }
+        }
         Random random = new Random(seed);
         List<Tensor> replaced = new ArrayList<>();
         for (Map.Entry<String, Integer> e : axes.entrySet()) {
             Tensor old = graph.initializer(e.getKey());
             long[] dims = old.dims();
-            dims[e.getValue()] = newCount;
+            int axis = e.getValue();
+            dims[axis] = newCount;
             float[] values = new float[(int) product(dims)];
             String role = bnRole.get(e.getKey());
             if ("scale".equals(role) || "var".equals(role)) {
@@ -126,6 +142,7 @@ public final class HeadSurgery {
                     values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
                 }
             }
+            copyKnownClasses(old, axis, oldCount, source, values);
             replaced.add(Tensor.ofFloats(e.getKey(), dims, values));
         }
         OnnxGraph out = graph.withInitializers(replaced)
@@ -133,7 +150,31 @@ public final class HeadSurgery {
                 .withMetadata("target_keys", PythonLiterals.stringList(classes));
         out = out.edit(b -> b.setGraph(b.getGraph().toBuilder().clearValueInfo()));
         List<String> changed = graph.initializerNames().stream().filter(axes::containsKey).toList();
-        return new Result(out, changed, oldCount, newCount);
+        return new Result(out, changed, oldCount, newCount, List.copyOf(carried));
+    }
+
+    /** Copies, along the class axis, the slices of classes that exist before and after. */
+    private static void copyKnownClasses(Tensor old, int axis, int oldCount, int[] source, float[] values) {
+        long[] d = old.dims();
+        long outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= d[i];
+        }
+        long inner = 1;
+        for (int i = axis + 1; i < d.length; i++) {
+            inner *= d[i];
+        }
+        float[] before = old.floats();
+        int newCount = source.length;
+        for (long o = 0; o < outer; o++) {
+            for (int j = 0; j < newCount; j++) {
+                if (source[j] < 0) {
+                    continue;
+                }
+                System.arraycopy(before, (int) ((o * oldCount + source[j]) * inner), values,
+                        (int) ((o * newCount + j) * inner), (int) inner);
+            }
+        }
     }
 
     /**

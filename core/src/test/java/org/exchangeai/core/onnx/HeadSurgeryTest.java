@@ -52,6 +52,40 @@ class HeadSurgeryTest {
         assertArrayEquals(new long[] {5}, r.graph().initializer("fc.bias").dims());
     }
 
+    /**
+     * Fine-tuning xc_super (CD, HYP, MI, STTC) on CD, MI, NORM, STTC: the three classes it knows keep
+     * their slices of every re-targeted initializer (at their new positions), NORM starts fresh.
+     */
+    @Test
+    void knownClassesKeepTheirWeights() throws Exception {
+        OnnxGraph g = OnnxGraph.read(TestData.model("xc_super_pretrained.onnx"));
+        HeadSurgery.Result r = HeadSurgery.retarget(g, List.of("CD", "MI", "NORM", "STTC"), 1);
+        assertEquals(List.of("CD", "MI", "STTC"), r.carriedOver());
+        int[] from = {0, 2, -1, 3};
+        for (String name : r.changed()) {
+            Tensor before = g.initializer(name);
+            Tensor after = r.graph().initializer(name);
+            int axis = -1;
+            for (int i = 0; i < before.dims().length; i++) {
+                if (before.dims()[i] == 4 && after.dims()[i] == 4) {
+                    axis = i;
+                }
+            }
+            assertEquals(0, axis, name + " carries the classes on its first axis");
+            int inner = before.size() / 4;
+            for (int j = 0; j < 4; j++) {
+                float[] now = java.util.Arrays.copyOfRange(after.floats(), j * inner, (j + 1) * inner);
+                if (from[j] >= 0) {
+                    assertArrayEquals(java.util.Arrays.copyOfRange(before.floats(), from[j] * inner, (from[j] + 1) * inner),
+                            now, name + " row of " + List.of("CD", "MI", "NORM", "STTC").get(j));
+                } else {
+                    float[] hyp = java.util.Arrays.copyOfRange(before.floats(), inner, 2 * inner);
+                    assertTrue(!java.util.Arrays.equals(hyp, now), name + ": NORM is not HYP's old row");
+                }
+            }
+        }
+    }
+
     @Test
     void sameLabelsChangeNothing() throws Exception {
         OnnxGraph g = OnnxGraph.read(TestData.model("xc_super_pretrained.onnx"));
