@@ -155,7 +155,8 @@ class TrainerTest {
         TrainingResult second = new Trainer(cfg).train(base, "0".repeat(64), data, 100);
         assertEquals(first.history(), second.history().stream()
                 .map(h -> new TrainingResult.EpochStats(h.epoch(), h.trainLoss(), h.validationLoss(), h.f1Macro(),
-                        h.f1Weighted(), h.learningRate(), first.history().get(h.epoch() - 1).seconds())).toList());
+                        h.f1Weighted(), h.learningRate(), first.history().get(h.epoch() - 1).seconds(), h.macroAuc(),
+                        h.criterion())).toList());
         assertArrayEquals(first.model().initializer("fc.weight").floats(), second.model().initializer("fc.weight").floats());
         assertArrayEquals(first.model().initializer("inceptionblock.inception.0.bottleneck.weight").floats(),
                 second.model().initializer("inceptionblock.inception.0.bottleneck.weight").floats());
