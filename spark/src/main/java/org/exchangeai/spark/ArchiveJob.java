@@ -45,10 +45,13 @@ import scala.Tuple2;
  * <p>Started by {@code spark-submit --class org.exchangeai.spark.ArchiveJob exchangeai-spark.jar ...}
  * on a cluster, or by {@code exchangeai archive ...} on this machine (Spark local mode).
  */
-@Command(name = "archive", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "archive", sortOptions = false,
         description = {"Read, measure and predict a whole ECG archive on Apache Spark; one Parquet row per recording.",
                 "Without spark-submit the job runs on this machine (Spark local mode)."})
 public final class ArchiveJob implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Parameters(arity = "0..*", paramLabel = "PATH",
             description = "Folders (searched recursively), files or ZIP archives, on any file system Hadoop reads "
