@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Scaling benchmark of the archive job (docs/benchmarks.md, "Archives on Spark"): the same recordings
-# read, analysed and predicted by the plain command line (analyse --json, then predict, one core) and
-# by `exchangeai archive --analyse --model` on Spark local[1] and local[2], in alternation, ROUNDS times.
+# handled by the plain command line (one core) and by `exchangeai archive` on Spark local[1] and
+# local[2], in alternation, ROUNDS times. WORKLOAD=full (default): read, analyse and predict
+# (command line: analyse --json, then predict --threads 1; archive --analyse --model);
+# WORKLOAD=analyse: read and analyse (analyse --json; archive --analyse).
 #
-#   spark/bench/scaling.sh [COPIES] [ROUNDS]
+#   [WORKLOAD=full|analyse] spark/bench/scaling.sh [COPIES] [ROUNDS]
 #
 # COPIES (default 8) copies of ../shared/pretrain/ptbxl100 (1,349 PTB-XL records at 100 Hz, NumPy)
 # are laid out under $BENCH_DIR (default: a folder in the system's temporary folder).
@@ -15,6 +17,7 @@ SRC="$ROOT/../shared/pretrain/ptbxl100"
 MODEL="$ROOT/../shared/models/xc_super_pretrained.onnx"
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/exchangeai-archive-bench}
 DATA="$BENCH_DIR/archive"
+WORKLOAD=${WORKLOAD:-full}
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.exchangeai/djl}
 
 if [ ! -d "$DATA/copy$COPIES" ]; then
@@ -42,13 +45,17 @@ measure() { # label, command...: prints label, wall s, cpu s, load average befor
 }
 cli() {
   "$ROOT/exchangeai" analyse "$DATA" --json >"$BENCH_DIR/analyse.jsonl"
-  "$ROOT/exchangeai" predict --model "$MODEL" --threads 1 "$DATA" --out "$BENCH_DIR/predict.csv"
+  if [ "$WORKLOAD" = full ]; then
+    "$ROOT/exchangeai" predict --model "$MODEL" --threads 1 "$DATA" --out "$BENCH_DIR/predict.csv"
+  fi
 }
 archive() {
-  "$ROOT/exchangeai" archive "$DATA" --analyse --model "$MODEL" --workers "$1" --overwrite --out "$BENCH_DIR/local$1.parquet"
+  local model=()
+  if [ "$WORKLOAD" = full ]; then model=(--model "$MODEL"); fi
+  "$ROOT/exchangeai" archive "$DATA" --analyse "${model[@]}" --workers "$1" --overwrite --out "$BENCH_DIR/local$1.parquet"
 }
 
-echo "recordings: $N ($COPIES copies of ptbxl100), $(nproc) cores, $(java -version 2>&1 | head -n 1)"
+echo "workload: $WORKLOAD; recordings: $N ($COPIES copies of ptbxl100), $(nproc) cores, $(java -version 2>&1 | head -n 1)"
 printf 'run\twall_s\tcpu_s\tload_before-after\n'
 for r in $(seq 1 "$ROUNDS"); do
   measure "cli" cli

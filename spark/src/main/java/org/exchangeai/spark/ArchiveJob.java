@@ -196,6 +196,7 @@ public final class ArchiveJob implements Callable<Integer> {
         private final Request request;
         private final StructType schema;
         private final JavaRDD<RecordingGroup> groups;
+        private final JavaRDD<RecordingGroup> cached;
         private final RecordingProcessor processor;
         private final RecordingProcessor.Counts counts;
         private final long skipped;
@@ -203,11 +204,13 @@ public final class ArchiveJob implements Callable<Integer> {
         private final long started;
 
         private Prepared(SparkSession spark, Request request, StructType schema, JavaRDD<RecordingGroup> groups,
-                RecordingProcessor processor, RecordingProcessor.Counts counts, long skipped, int partitions, long started) {
+                JavaRDD<RecordingGroup> cached, RecordingProcessor processor, RecordingProcessor.Counts counts, long skipped,
+                int partitions, long started) {
             this.spark = spark;
             this.request = request;
             this.schema = schema;
             this.groups = groups;
+            this.cached = cached;
             this.processor = processor;
             this.counts = counts;
             this.skipped = skipped;
@@ -234,7 +237,7 @@ public final class ArchiveJob implements Callable<Integer> {
                 }
                 w.parquet(request.out());
             } finally {
-                groups.unpersist(false);
+                cached.unpersist(false);
             }
             return new Summary(counts.recordings().value(), counts.failed().value(), counts.analysisFailed().value(),
                     counts.predictionFailed().value(), skipped, partitions, (System.nanoTime() - started) / 1e9);
@@ -275,7 +278,7 @@ public final class ArchiveJob implements Callable<Integer> {
         RecordingProcessor.Counts counts = new RecordingProcessor.Counts(jsc.sc().longAccumulator("recordings"),
                 jsc.sc().longAccumulator("unreadable"), jsc.sc().longAccumulator("not analysed"),
                 jsc.sc().longAccumulator("predictions failed"));
-        return new Prepared(spark, request, schema, spread, new RecordingProcessor(plan, counts), counts,
+        return new Prepared(spark, request, schema, spread, grouped, new RecordingProcessor(plan, counts), counts,
                 skipped.value(), partitions, started);
     }
 
