@@ -61,7 +61,8 @@ class PretrainerTest {
 
     private Pretrainer.Task task(Objective o, Path checkpoint, boolean resume) {
         List<String> classes = o.supervised() ? train.classes() : List.of("untrained_0", "untrained_1");
-        return new Pretrainer.Task(CardX.build(12, classes, 7), "cardx", CardX.preparation(), train, validation, READ,
+        return new Pretrainer.Task(CardX.build(12, classes, 7), "cardx", CardX.preparation(), train, validation,
+                RecordingSource.files(READ),
                 checkpoint, resume);
     }
 
