@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code exchangeai} command line. */
 @Command(name = "exchangeai", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Local-first ECG analysis, prediction and fine-tuning.",
+        footer = {"", "Whole archives on Apache Spark: 'exchangeai archive --help' (the launcher runs it from the spark module)."},
         subcommands = {
                 ServeCommand.class,
                 InspectCommand.class,
