@@ -11,6 +11,20 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.exchangeai.core.ecg.Ecg;
+import org.exchangeai.core.io.archive.Archives;
+import org.exchangeai.core.io.dicom.DicomReader;
+import org.exchangeai.core.io.edf.EdfReader;
+import org.exchangeai.core.io.ishne.IshneReader;
+import org.exchangeai.core.io.numeric.MatReader;
+import org.exchangeai.core.io.numeric.NpyReader;
+import org.exchangeai.core.io.numeric.RawDatReader;
+import org.exchangeai.core.io.scp.ScpEcgReader;
+import org.exchangeai.core.io.text.CsvReader;
+import org.exchangeai.core.io.vendorxml.Hl7AecgReader;
+import org.exchangeai.core.io.vendorxml.MuseXmlReader;
+import org.exchangeai.core.io.vendorxml.PhilipsXmlReader;
+import org.exchangeai.core.io.vendorxml.StripDataXmlReader;
+import org.exchangeai.core.io.wfdb.WfdbReader;
 
 /** The registry of formats, detection by content, and reading of files and folders. */
 public final class Formats {
