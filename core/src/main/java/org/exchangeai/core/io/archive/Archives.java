@@ -19,6 +19,7 @@ import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.ecg.SourceInfo;
 import org.exchangeai.core.io.EcgReadException;
 import org.exchangeai.core.io.Formats;
+import org.exchangeai.core.io.ReadLimits;
 import org.exchangeai.core.io.ReadOptions;
 import org.exchangeai.core.io.ReadResult;
 
@@ -33,6 +34,11 @@ public final class Archives {
 
     public static final int MAX_ENTRIES = 100_000;
     public static final long MAX_TOTAL_BYTES = 4L * 1024 * 1024 * 1024;
+    /**
+     * An entry larger than this is refused on its own (the others are still read): no recording
+     * a reader accepts is stored in more (see {@link org.exchangeai.core.io.ReadLimits}).
+     */
+    public static final long MAX_ENTRY_BYTES = 1L << 30;
 
     private Archives() {
     }
@@ -55,9 +61,12 @@ public final class Archives {
      * @param recordings the recordings found, named {@code archive.zip!/entry}
      * @param skipped    entries that are not recordings
      * @param labels     the archive's {@code labels.csv} (the one nearest the root), or {@code null}
+     * @param refused    entries that were not unpacked (too large), each with its reason; named
+     *                   {@code archive.zip!/entry}
      */
     public record Expanded(Path archive, Path folder, List<Formats.Scan.Entry> recordings,
-                           List<Formats.Scan.Skipped> skipped, Path labels) implements AutoCloseable {
+                           List<Formats.Scan.Skipped> skipped, Path labels, List<ReadResult> refused)
+            implements AutoCloseable {
         @Override
         public void close() {
             deleteTree(folder);
@@ -91,7 +100,7 @@ public final class Archives {
             throw new EcgReadException(name, "cannot create a folder to unpack into: " + e.getMessage(), e);
         }
         try {
-            unpack(zip, dir, maxBytes, maxEntries);
+            List<String[]> tooLarge = unpack(zip, dir, maxBytes, maxEntries);
             Formats.Scan scan = Formats.scan(List.of(dir));
             String display = zip.getFileName().toString();
             List<Formats.Scan.Entry> recordings = new ArrayList<>();
@@ -103,17 +112,29 @@ public final class Archives {
                 labels = walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).equals("labels.csv"))
                         .min((a, b) -> Integer.compare(a.getNameCount(), b.getNameCount())).orElse(null);
             }
-            return new Expanded(zip, dir, recordings, scan.skipped(), labels);
+            List<ReadResult> refused = new ArrayList<>();
+            for (String[] t : tooLarge) {
+                String shown = display + "!/" + t[0];
+                refused.add(new ReadResult(shown, dir.resolve(t[0]), null, new EcgReadException(shown, t[1])));
+            }
+            return new Expanded(zip, dir, recordings, scan.skipped(), labels, List.copyOf(refused));
         } catch (EcgReadException e) {
             deleteTree(dir);
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             deleteTree(dir);
-            throw new EcgReadException(name, "cannot unpack: " + e.getMessage(), e);
+            throw new EcgReadException(name, "ZIP archive cannot be unpacked (the disk refused a write or a read: "
+                    + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw new EcgReadException(name, "malformed ZIP archive: an entry cannot be unpacked", e);
         }
     }
 
-    private static void unpack(Path zip, Path dir, long maxBytes, int maxEntries) throws IOException, EcgReadException {
+    /** Unpacks every entry; returns the entries refused for their size as {name, reason}. */
+    private static List<String[]> unpack(Path zip, Path dir, long maxBytes, int maxEntries)
+            throws IOException, EcgReadException {
+        List<String[]> tooLarge = new ArrayList<>();
         String name = zip.toString();
         try (ZipFile zf = new ZipFile(zip.toFile())) {
             if (zf.size() > maxEntries) {
@@ -134,22 +155,45 @@ public final class Archives {
                     Files.createDirectories(target);
                     continue;
                 }
+                if (e.getSize() > MAX_ENTRY_BYTES) {
+                    // the central directory states the size: refused without unpacking a byte
+                    tooLarge.add(new String[] {entryName, entryTooLarge(e.getSize() + " bytes")});
+                    continue;
+                }
                 Files.createDirectories(target.getParent());
+                long entryBytes = 0;
+                boolean refused = false;
                 try (InputStream in = zf.getInputStream(e); OutputStream out = Files.newOutputStream(target)) {
                     int n;
                     while ((n = in.read(buf)) > 0) {
                         total += n;
+                        entryBytes += n;
                         if (total > maxBytes) {
-                            throw new EcgReadException(name, "archive unpacks to more than " + maxBytes
-                                    + " bytes; refused (limit for one archive)");
+                            throw new EcgReadException(name, "ZIP archive unpacks to more than "
+                                    + ReadLimits.bytes(maxBytes) + "; refused (limit for one archive)");
+                        }
+                        if (entryBytes > MAX_ENTRY_BYTES) {
+                            refused = true;
+                            break;
                         }
                         out.write(buf, 0, n);
                     }
                 }
+                if (refused) {
+                    // the size stated in the archive was wrong: counted while unpacking
+                    Files.deleteIfExists(target);
+                    tooLarge.add(new String[] {entryName, entryTooLarge("more than " + MAX_ENTRY_BYTES + " bytes")});
+                }
             }
         } catch (ZipException e) {
-            throw new EcgReadException(name, "malformed ZIP archive: " + e.getMessage(), e);
+            throw new EcgReadException(name, "malformed ZIP archive: its directory or an entry is damaged", e);
         }
+        return tooLarge;
+    }
+
+    private static String entryTooLarge(String size) {
+        return "ZIP entry too large to read: it unpacks to " + size + ", more than the "
+                + ReadLimits.bytes(MAX_ENTRY_BYTES) + " any readable recording is stored in; refused without unpacking";
     }
 
     /**
@@ -166,6 +210,11 @@ public final class Archives {
         }
         try (x) {
             String prefix = displayName + "!/";
+            String ownName = zip.getFileName().toString() + "!/";
+            for (ReadResult r : x.refused()) {
+                String shown = prefix + r.name().substring(ownName.length());
+                out.add(new ReadResult(shown, r.file(), null, new EcgReadException(shown, r.error().reason())));
+            }
             String own = zip.getFileName().toString() + "!/";
             for (Formats.Scan.Entry entry : x.recordings()) {
                 String shown = prefix + entry.name().substring(own.length());

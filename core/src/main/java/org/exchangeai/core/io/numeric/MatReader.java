@@ -17,6 +17,7 @@ import org.exchangeai.core.ecg.SourceInfo;
 import org.exchangeai.core.io.EcgFormat;
 import org.exchangeai.core.io.EcgReadException;
 import org.exchangeai.core.io.Headerless;
+import org.exchangeai.core.io.ReadLimits;
 import org.exchangeai.core.io.ReadOptions;
 import us.hebi.matlab.mat.format.Mat5;
 import us.hebi.matlab.mat.format.Mat5File;
@@ -102,9 +103,7 @@ public final class MatReader implements EcgFormat {
             if (size == 0) {
                 throw new EcgReadException(name, "file is empty");
             }
-            if (size > MAX_BYTES) {
-                throw new EcgReadException(name, size + " bytes exceed the " + MAX_BYTES + "-byte limit for .mat files");
-            }
+            ReadLimits.checkBytes(name, "MATLAB", "the file holds", size, Math.min(MAX_BYTES, ReadLimits.maxRecordingBytes()));
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
@@ -114,6 +113,7 @@ public final class MatReader implements EcgFormat {
         if (isV73(bytes)) {
             throw new EcgReadException(name, "MATLAB v7.3 (HDF5) files are not supported; save with -v7 or -v6");
         } else if (isV5(bytes)) {
+            checkV5(name, bytes);
             c = readV5(name, file);
             version = "5";
         } else {
@@ -129,12 +129,94 @@ public final class MatReader implements EcgFormat {
             for (MatFile.Entry e : mat.getEntries()) {
                 collect(c, "", e.getName(), e.getValue(), 0);
             }
-        } catch (IOException e) {
-            throw new EcgReadException(name, "malformed MATLAB v5 file: " + e.getMessage(), e);
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new EcgReadException(name, "malformed MATLAB v5 file: " + e, e);
+        } catch (java.io.EOFException e) {
+            throw new EcgReadException(name, "truncated MATLAB v5 file: it ends inside a data element", e);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            throw new EcgReadException(name, "malformed MATLAB v5 file: a data element is inconsistent (wrong size, "
+                    + "type or nesting) or of a kind this reader does not take", e);
         }
         return c;
+    }
+
+    /** MATLAB v5 data types (Table 1-1 of the MAT-file format). */
+    private static final int MI_MATRIX = 14;
+    private static final int MI_COMPRESSED = 15;
+
+    /**
+     * Walks the top-level data elements of a v5 file before the library reads it: every tag must
+     * fit the file, and each element's unpacked size (a compressed element states it in the tag
+     * of its first inflated bytes) must stay within the limit, so that a small compressed file
+     * cannot make the reader allocate gigabytes.
+     */
+    static void checkV5(String name, byte[] b) throws EcgReadException {
+        ByteOrder order = b[126] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        ByteBuffer bb = ByteBuffer.wrap(b).order(order);
+        long limit = ReadLimits.maxRecordingBytes() / 4;
+        long unpacked = 0;
+        int pos = 128;
+        int index = 0;
+        while (pos < b.length) {
+            index++;
+            if (b.length - pos < 8) {
+                throw new EcgReadException(name, "truncated MATLAB v5 file: " + (b.length - pos)
+                        + " bytes after data element " + (index - 1) + " are too few for a tag");
+            }
+            int type = bb.getInt(pos);
+            long size = bb.getInt(pos + 4) & 0xffffffffL;
+            if ((type >>> 16) != 0) {
+                // small data element: 2-byte size, 2-byte type, 4 bytes of data
+                pos += 8;
+                continue;
+            }
+            if (size > b.length - pos - 8L) {
+                throw new EcgReadException(name, "truncated MATLAB v5 file: data element " + index + " (type " + type
+                        + ") declares " + size + " bytes, the file holds " + (b.length - pos - 8L) + " after its tag");
+            }
+            long elementUnpacked = size;
+            if (type == MI_COMPRESSED) {
+                elementUnpacked = inflatedSize(name, b, pos + 8, (int) size, order, index);
+            } else if (type != MI_MATRIX) {
+                throw new EcgReadException(name, "malformed MATLAB v5 file: top-level data element " + index
+                        + " has type " + type + ", neither a matrix (14) nor compressed (15)");
+            }
+            unpacked += elementUnpacked;
+            ReadLimits.checkBytes(name, "MATLAB v5", "its variables unpack to", unpacked, limit);
+            pos += 8 + (int) size;
+            if (type != MI_COMPRESSED) {
+                pos += (int) ((8 - (size % 8)) % 8);
+            }
+        }
+    }
+
+    /** The size a compressed element unpacks to, from the tag at the start of its inflated bytes. */
+    private static long inflatedSize(String name, byte[] b, int from, int length, ByteOrder order, int index)
+            throws EcgReadException {
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+        try {
+            inflater.setInput(b, from, length);
+            byte[] tag = new byte[8];
+            int got = 0;
+            while (got < 8 && !inflater.finished() && !inflater.needsInput()) {
+                got += inflater.inflate(tag, got, 8 - got);
+            }
+            if (got < 8) {
+                throw new EcgReadException(name, "malformed MATLAB v5 file: compressed data element " + index
+                        + " does not unpack to a data element");
+            }
+            ByteBuffer t = ByteBuffer.wrap(tag).order(order);
+            int type = t.getInt(0);
+            long size = t.getInt(4) & 0xffffffffL;
+            if (type != MI_MATRIX) {
+                throw new EcgReadException(name, "malformed MATLAB v5 file: compressed data element " + index
+                        + " holds type " + type + ", not a matrix (14)");
+            }
+            return 8 + size;
+        } catch (java.util.zip.DataFormatException e) {
+            throw new EcgReadException(name, "malformed MATLAB v5 file: compressed data element " + index
+                    + " is not valid zlib data", e);
+        } finally {
+            inflater.end();
+        }
     }
 
     /** Struct nesting deeper than this is not searched for the signal. */
@@ -157,7 +239,7 @@ public final class MatReader implements EcgFormat {
             int rows = m.getNumRows();
             int cols = m.getNumCols();
             long n = (long) rows * cols;
-            if (n == 0 || n > Integer.MAX_VALUE - 8) {
+            if (n == 0 || n > ReadLimits.maxValues()) {
                 return;
             }
             double[] data = new double[(int) n];
@@ -240,6 +322,8 @@ public final class MatReader implements EcgFormat {
                         + ") needs " + dataBytes + " bytes, the file holds " + (b.length - start) + " after its header");
             }
             if (h.text() == 0 && n > 0) {
+                ReadLimits.checkValues(name, "MATLAB v4", "matrix '" + var + "' is " + h.rows() + "x" + h.cols(),
+                        h.rows(), h.cols());
                 ByteBuffer bb = ByteBuffer.wrap(b).order(h.order());
                 double[] data = new double[(int) n];
                 int es = h.elementSize();
@@ -295,6 +379,7 @@ public final class MatReader implements EcgFormat {
         for (Numeric m : c.matrices) {
             if (m.data().length == 1 && RATE_NAMES.contains(m.name().toLowerCase(Locale.ROOT)) && m.data()[0] > 0) {
                 fileFs = m.data()[0];
+                ReadLimits.checkRate(name, "MATLAB", "variable '" + m.name() + "' (sampling rate)", fileFs);
                 notes.add("sampling rate from variable '" + m.name() + "'");
             }
         }

@@ -19,6 +19,7 @@ import org.exchangeai.core.io.EcgFormat;
 import org.exchangeai.core.io.EcgReadException;
 import org.exchangeai.core.io.Formats;
 import org.exchangeai.core.io.Headerless;
+import org.exchangeai.core.io.ReadLimits;
 import org.exchangeai.core.io.ReadOptions;
 
 /**
@@ -217,9 +218,7 @@ public final class NpyReader implements EcgFormat {
         if (samplesL == 0 || leadsL == 0) {
             throw new EcgReadException(name, "NPY array of shape " + shapeText(h.shape()) + " holds no samples");
         }
-        if (samplesL > Integer.MAX_VALUE - 8) {
-            throw new EcgReadException(name, samplesL + " samples per lead exceed what one recording can hold");
-        }
+        ReadLimits.checkValues(name, "NPY", "the array's shape is " + shapeText(h.shape()), leadsL, samplesL);
         int leads = (int) leadsL;
         int samples = (int) samplesL;
         Headerless.Rate rate = Headerless.rate(name, opts, samples);

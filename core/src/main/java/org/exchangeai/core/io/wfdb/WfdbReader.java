@@ -26,6 +26,7 @@ import org.exchangeai.core.ecg.Units;
 import org.exchangeai.core.io.EcgFormat;
 import org.exchangeai.core.io.EcgReadException;
 import org.exchangeai.core.io.Formats;
+import org.exchangeai.core.io.ReadLimits;
 import org.exchangeai.core.io.ReadOptions;
 
 /**
@@ -51,7 +52,7 @@ public final class WfdbReader implements EcgFormat {
     static final double DEFAULT_GAIN = 200;
     /** Signal format 0: a signal the header declares but no file stores. */
     private static final int NULL_FORMAT = 0;
-    private static final int MAX_HEADER_BYTES = 1 << 20;
+    private static final int MAX_HEADER_BYTES = 4 << 20;
     private static final int MAX_SIGNALS = 4096;
     private static final int MAX_SEGMENTS = 100_000;
 
@@ -126,6 +127,29 @@ public final class WfdbReader implements EcgFormat {
         }
         return h != null && signalsSeen > 0;
     }
+
+    /**
+     * A {@code .hea} file, or text whose first line starts like a record line (a name and a
+     * number of signals), is a WFDB header even when a field is wrong: reading it names the field.
+     */
+    @Override
+    public boolean resembles(Path file, byte[] head) {
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".hea")) {
+            return true;
+        }
+        String text = new String(head, 0, Math.min(head.length, 4096), StandardCharsets.ISO_8859_1);
+        for (String line : LINE_BREAK.split(text)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            return RECORD_LINE_SHAPE.matcher(l).lookingAt();
+        }
+        return false;
+    }
+
+    private static final Pattern RECORD_LINE_SHAPE =
+            Pattern.compile("[A-Za-z0-9_.~+-]+(/\\d+)?[ \t]+\\d+[ \t]+[0-9.eE+-]+(/[0-9.eE+-]+)?[ \t]+\\d+");
 
     /**
      * The {@code .hea} beside a {@code .dat} or {@code .mat} file when that header names the file as a
@@ -285,11 +309,16 @@ public final class WfdbReader implements EcgFormat {
         Map<String, Channel> byLead = new LinkedHashMap<>();
         Map<String, String> rawNames = new LinkedHashMap<>();
         List<String> dropped = new ArrayList<>();
+        List<String> notEcg = new ArrayList<>();
         int index = 0;
         for (Channel c : block.channels) {
             index++;
             if (!c.voltage) {
                 dropped.add(c.description + " (" + c.units + ")");
+                continue;
+            }
+            if (LeadNames.isNonEcgSignal(c.description)) {
+                notEcg.add(c.description.strip());
                 continue;
             }
             String raw = c.description.isBlank() ? "signal " + index : c.description;
@@ -304,10 +333,22 @@ public final class WfdbReader implements EcgFormat {
             rawNames.put(canonical, raw);
         }
         if (byLead.isEmpty()) {
-            throw new EcgReadException(name, "no signal is a voltage (signals: " + String.join(", ", dropped) + ")");
+            List<String> all = new ArrayList<>(dropped);
+            all.addAll(notEcg);
+            throw new EcgReadException(name, "WFDB record without an ECG signal: none is an ECG voltage (signals: "
+                    + String.join(", ", all) + ")");
         }
         if (!dropped.isEmpty()) {
             warnings.add("signals that are not voltages were left out: " + String.join(", ", dropped));
+        }
+        if (!notEcg.isEmpty()) {
+            warnings.add("signals named as other physiological measurements (not ECG leads) were left out: "
+                    + String.join(", ", notEcg));
+        }
+        for (Map.Entry<String, Channel> e : byLead.entrySet()) {
+            Channel c = e.getValue();
+            ReadLimits.checkQuantum(name, "WFDB header", "the ADC gain " + ReadLimits.number(c.gain) + "/" + c.units
+                    + " of signal " + e.getKey(), Units.millivoltsPer(c.units) / c.gain);
         }
         // a first build only to learn the canonical lead order; the arrays are shared, not copied
         List<String> leads = assemble(block.fs, byLead, rawNames, name).build().leads();
@@ -465,7 +506,8 @@ public final class WfdbReader implements EcgFormat {
             }
         }
         long outLength = nsamp * maxSpf;
-        checkMemory(name, outLength, h.nsig);
+        ReadLimits.checkValues(name, "WFDB", "the header declares " + h.nsig + " signals of " + outLength + " samples",
+                h.nsig, outLength);
         List<String> warnings = new ArrayList<>();
         Channel[] channels = new Channel[h.nsig];
         Set<String> formats = new LinkedHashSet<>();
@@ -494,19 +536,16 @@ public final class WfdbReader implements EcgFormat {
                 String units = s.units == null ? "mV" : s.units;
                 channels[i] = new Channel(s.description, units, s.gain == 0 ? DEFAULT_GAIN : s.gain, s.baseline,
                         Units.isVoltage(units), missing);
-                warnings.add("signal " + (i + 1) + " (" + s.description + ") is not stored (format 0) and is NaN");
+                warnings.add(label(i + 1, s.description) + " is not stored (format 0) and is NaN");
             }
         }
         return new Block(h.fs * maxSpf, maxSpf, List.of(channels), warnings, List.copyOf(formats));
     }
 
-    private static void checkMemory(String name, long samplesPerSignal, int signals) throws EcgReadException {
-        long bytes = samplesPerSignal * signals * 4L;
-        long limit = Runtime.getRuntime().maxMemory() / 2;
-        if (samplesPerSignal > Integer.MAX_VALUE - 8 || bytes > limit) {
-            throw new EcgReadException(name, "too large: " + signals + " signals of " + samplesPerSignal
-                    + " samples need " + (bytes >> 20) + " MiB, more than the " + (limit >> 20) + " MiB allowed");
-        }
+    /** "signal 3 (V1)", or "signal 3" when the header gives no description. */
+    static String label(int number, String description) {
+        return description == null || description.isBlank() ? "signal " + number
+                : "signal " + number + " (" + description.strip() + ")";
     }
 
     /** Where a signal file's samples are and how they are laid out. */
@@ -717,7 +756,7 @@ public final class WfdbReader implements EcgFormat {
             }
             checksum(signal, sum, number, warnings);
             if (invalid > 0) {
-                warnings.add("signal " + number + " (" + signal.description + "): " + invalid
+                warnings.add(label(number, signal.description) + ": " + invalid
                         + " samples hold the invalid-sample value and are NaN");
             }
             return new Channel(signal.description, units, gain, baseline, voltage, out);
@@ -729,7 +768,7 @@ public final class WfdbReader implements EcgFormat {
             return;
         }
         if ((sum & 0xffff) != (s.checksum & 0xffff)) {
-            warnings.add("signal " + number + " (" + s.description + "): checksum in the header is " + s.checksum
+            warnings.add(label(number, s.description) + ": checksum in the header is " + s.checksum
                     + " but the samples sum to " + (short) sum + " (mod 65536); the signal file may be damaged");
         }
     }
@@ -739,106 +778,133 @@ public final class WfdbReader implements EcgFormat {
         long total = 0;
         for (Segment s : h.segments) {
             total += s.nsamp;
+            if (total < 0) {
+                throw new EcgReadException(name, "WFDB header: the segments' sample counts overflow");
+            }
         }
         long nsamp = h.nsamp >= 0 ? h.nsamp : total;
         if (nsamp != total) {
             warnings.add("the header declares " + h.nsamp + " samples but its segments hold " + total);
             nsamp = Math.min(nsamp, total);
         }
-        List<Block> blocks = new ArrayList<>();
+        // first every segment header (each name once), so that the whole size is known and
+        // checked before any signal is decoded: a small header may list thousands of segments
+        Map<String, Header> segmentHeaders = new LinkedHashMap<>();
         List<Signal> layoutSignals = null;
         int upsample = 0;
         for (int i = 0; i < h.segments.size(); i++) {
             Segment s = h.segments.get(i);
             if (s.isNull()) {
-                blocks.add(null);
                 continue;
             }
-            Path segPath = dir.resolve(s.name + ".hea");
-            if (!Files.isRegularFile(segPath)) {
-                throw new EcgReadException(name, "segment header " + s.name + ".hea is missing");
-            }
-            Header sh = parseHeader(segPath);
-            if (sh.nseg > 0) {
-                throw new EcgReadException(name, "segment " + s.name + " is itself a multi-segment record");
+            Header sh = segmentHeaders.get(s.name);
+            if (sh == null) {
+                Path segPath = dir.resolve(s.name + ".hea");
+                if (!Files.isRegularFile(segPath)) {
+                    throw new EcgReadException(name, "WFDB multi-segment record: segment header " + s.name
+                            + ".hea is missing");
+                }
+                sh = parseHeader(segPath);
+                if (sh.nseg > 0) {
+                    throw new EcgReadException(name, "WFDB multi-segment record: segment " + s.name
+                            + " is itself a multi-segment record");
+                }
+                segmentHeaders.put(s.name, sh);
             }
             if (i == 0 && s.nsamp == 0) {
                 layoutSignals = sh.signals;
-                blocks.add(null);
                 continue;
             }
             if (sh.nsamp >= 0 && sh.nsamp != s.nsamp) {
-                throw new EcgReadException(name, "segment " + s.name + " has " + sh.nsamp
+                throw new EcgReadException(name, "WFDB multi-segment record: segment " + s.name + " has " + sh.nsamp
                         + " samples but the record header says " + s.nsamp);
             }
-            Block b = readSingle(dir, sh.withSamples(s.nsamp), segPath.toString());
+            if (Math.abs(sh.fs - h.fs) > 1e-9 * h.fs) {
+                throw new EcgReadException(name, "WFDB multi-segment record: segment " + s.name + " is sampled at "
+                        + sh.fs + " Hz, the record at " + h.fs + " Hz");
+            }
+            int spf = 1;
+            for (Signal sig : sh.signals) {
+                spf = Math.max(spf, sig.spf);
+            }
             if (upsample == 0) {
-                upsample = b.upsample;
-            } else if (b.upsample != upsample) {
-                throw new EcgReadException(name, "segment " + s.name + " has " + b.upsample
+                upsample = spf;
+            } else if (spf != upsample) {
+                throw new EcgReadException(name, "WFDB multi-segment record: segment " + s.name + " has " + spf
                         + " samples per frame at most, an earlier segment " + upsample
                         + "; segments of one record must agree");
             }
-            if (Math.abs(sh.fs - h.fs) > 1e-9 * h.fs) {
-                throw new EcgReadException(name, "segment " + s.name + " is sampled at " + sh.fs + " Hz, the record at "
-                        + h.fs + " Hz");
-            }
-            b.warnings.forEach(w -> warnings.add("segment " + s.name + ": " + w));
-            blocks.add(b);
             if (layoutSignals == null) {
                 layoutSignals = sh.signals;
             }
         }
         if (layoutSignals == null) {
-            throw new EcgReadException(name, "every segment is a null segment; there is no signal to read");
+            throw new EcgReadException(name, "WFDB multi-segment record: every segment is a null segment; there is no "
+                    + "signal to read");
         }
         boolean variable = h.segments.get(0).nsamp == 0;
         int up = Math.max(upsample, 1);
-        checkMemory(name, nsamp * up, layoutSignals.size());
+        ReadLimits.checkValues(name, "WFDB", "the header lists " + h.nseg + " segments with " + nsamp
+                + " samples in all" + (up > 1 ? " (" + up + " per frame)" : "") + " of " + layoutSignals.size()
+                + " signals", layoutSignals.size(), nsamp * up);
         int length = (int) (nsamp * up);
-        List<Channel> channels = new ArrayList<>();
+        int nsig = layoutSignals.size();
+        float[][] data = new float[nsig][length];
+        Channel[] templates = new Channel[nsig];
         Set<String> formats = new LinkedHashSet<>();
-        for (int c = 0; c < layoutSignals.size(); c++) {
-            Signal ls = layoutSignals.get(c);
-            float[] data = new float[length];
-            Channel template = null;
-            int pos = 0;
-            for (int i = 0; i < h.segments.size() && pos < length; i++) {
-                Segment s = h.segments.get(i);
-                int n = (int) Math.min(s.nsamp * up, length - pos);
-                Block b = blocks.get(i);
+        int pos = 0;
+        for (int i = 0; i < h.segments.size() && pos < length; i++) {
+            Segment s = h.segments.get(i);
+            int n = (int) Math.min(s.nsamp * up, length - pos);
+            if (n <= 0) {
+                continue;
+            }
+            Block b = null;
+            if (!s.isNull()) {
+                Header sh = segmentHeaders.get(s.name);
+                Path segPath = dir.resolve(s.name + ".hea");
+                b = readSingle(dir, sh.withSamples(s.nsamp), segPath.toString());
+                formats.addAll(b.formats);
+                Block block = b;
+                b.warnings.forEach(w -> warnings.add("segment " + s.name + ": " + w));
+                if (!variable && block.channels.size() != nsig) {
+                    throw new EcgReadException(name, "WFDB multi-segment record: segment " + s.name + " has "
+                            + block.channels.size() + " signals, the first segment " + nsig + " (fixed layout)");
+                }
+            }
+            for (int c = 0; c < nsig; c++) {
                 Channel found = null;
                 if (b != null) {
-                    formats.addAll(b.formats);
                     if (variable) {
                         for (Channel ch : b.channels) {
-                            if (ch.description.equals(ls.description)) {
+                            if (ch.description.equals(layoutSignals.get(c).description)) {
                                 found = ch;
                                 break;
                             }
                         }
                     } else {
-                        if (b.channels.size() != layoutSignals.size()) {
-                            throw new EcgReadException(name, "segment " + s.name + " has " + b.channels.size()
-                                    + " signals, the first segment " + layoutSignals.size() + " (fixed layout)");
-                        }
                         found = b.channels.get(c);
                     }
                 }
                 if (found == null) {
-                    Arrays.fill(data, pos, pos + n, Float.NaN);
+                    Arrays.fill(data[c], pos, pos + n, Float.NaN);
                 } else {
-                    System.arraycopy(found.samples, 0, data, pos, n);
-                    if (template == null) {
-                        template = found;
+                    System.arraycopy(found.samples, 0, data[c], pos, n);
+                    if (templates[c] == null) {
+                        templates[c] = found;
                     }
                 }
-                pos += n;
             }
+            pos += n;
+        }
+        List<Channel> channels = new ArrayList<>();
+        for (int c = 0; c < nsig; c++) {
+            Signal ls = layoutSignals.get(c);
+            Channel template = templates[c];
             String units = template != null ? template.units : ls.units == null ? "mV" : ls.units;
             double gain = template != null ? template.gain : ls.gain == 0 ? DEFAULT_GAIN : ls.gain;
             double baseline = template != null ? template.baseline : ls.baseline;
-            channels.add(new Channel(ls.description, units, gain, baseline, Units.isVoltage(units), data));
+            channels.add(new Channel(ls.description, units, gain, baseline, Units.isVoltage(units), data[c]));
         }
         return new Block(h.fs * up, up, channels, warnings, List.copyOf(formats));
     }
@@ -929,28 +995,33 @@ public final class WfdbReader implements EcgFormat {
                 }
                 continue;
             }
-            if (h == null) {
-                h = parseRecordLine(line, name, i + 1);
-            } else if (h.nseg > 0 && h.segments.size() < h.nseg) {
-                h.segments.add(parseSegmentLine(line, name, i + 1));
-            } else if (h.nseg == 0 && h.signals.size() < h.nsig) {
-                h.signals.add(parseSignalLine(line, name, i + 1));
-            } else {
-                throw new EcgReadException(name, "line " + (i + 1) + ": unexpected line after the "
-                        + (h.nseg > 0 ? h.nseg + " segment" : h.nsig + " signal") + " lines: '" + abbreviate(line) + "'");
+            try {
+                if (h == null) {
+                    h = parseRecordLine(line, name, i + 1);
+                } else if (h.nseg > 0 && h.segments.size() < h.nseg) {
+                    h.segments.add(parseSegmentLine(line, name, i + 1));
+                } else if (h.nseg == 0 && h.signals.size() < h.nsig) {
+                    h.signals.add(parseSignalLine(line, name, i + 1));
+                } else {
+                    throw new EcgReadException(name, "line " + (i + 1) + ": unexpected line after the "
+                            + (h.nseg > 0 ? h.nseg + " segment" : h.nsig + " signal") + " lines: '" + abbreviate(line)
+                            + "'");
+                }
+            } catch (EcgReadException e) {
+                throw new EcgReadException(name, "WFDB header, " + e.reason());
             }
         }
         if (h == null) {
-            throw new EcgReadException(name, "empty header: no record line");
+            throw new EcgReadException(name, "WFDB header without a record line (empty or only comments)");
         }
         h.comments.addAll(comments);
         if (h.nseg > 0 && h.segments.size() < h.nseg) {
-            throw new EcgReadException(name, "the record line declares " + h.nseg + " segments, the header lists "
-                    + h.segments.size());
+            throw new EcgReadException(name, "WFDB header: the record line declares " + h.nseg
+                    + " segments, the header lists " + h.segments.size());
         }
         if (h.nseg == 0 && h.signals.size() < h.nsig) {
-            throw new EcgReadException(name, "the record line declares " + h.nsig + " signals, the header describes "
-                    + h.signals.size());
+            throw new EcgReadException(name, "WFDB header: the record line declares " + h.nsig
+                    + " signals, the header describes " + h.signals.size());
         }
         return h;
     }
@@ -989,8 +1060,9 @@ public final class WfdbReader implements EcgFormat {
                 throw new EcgReadException(name, where + "unreadable sampling frequency '" + t[2] + "'");
             }
             fs = parseDouble(m.group(1), name, where + "sampling frequency");
-            if (!(fs > 0) || Double.isInfinite(fs)) {
-                throw new EcgReadException(name, where + "sampling frequency " + m.group(1) + " is not positive");
+            if (!(fs >= ReadLimits.MIN_RATE_HZ && fs <= ReadLimits.MAX_RATE_HZ)) {
+                throw new EcgReadException(name, where + "sampling frequency " + m.group(1)
+                        + " Hz is outside the 1 Hz to 100 kHz an ECG can be sampled at");
             }
         }
         long nsamp = -1;
