@@ -542,6 +542,19 @@ public final class WfdbReader implements EcgFormat {
         return new Block(h.fs * maxSpf, maxSpf, List.of(channels), warnings, List.copyOf(formats));
     }
 
+    private interface SegmentStep<T> {
+        T run() throws EcgReadException;
+    }
+
+    /** A segment's failure, reported for the record the user asked for. */
+    private static <T> T segmentPart(String record, String segment, SegmentStep<T> step) throws EcgReadException {
+        try {
+            return step.run();
+        } catch (EcgReadException e) {
+            throw new EcgReadException(record, "WFDB multi-segment record, segment " + segment + ": " + e.reason(), e);
+        }
+    }
+
     /** "signal 3 (V1)", or "signal 3" when the header gives no description. */
     static String label(int number, String description) {
         return description == null || description.isBlank() ? "signal " + number
@@ -804,7 +817,7 @@ public final class WfdbReader implements EcgFormat {
                     throw new EcgReadException(name, "WFDB multi-segment record: segment header " + s.name
                             + ".hea is missing");
                 }
-                sh = parseHeader(segPath);
+                sh = segmentPart(name, s.name, () -> parseHeader(segPath));
                 if (sh.nseg > 0) {
                     throw new EcgReadException(name, "WFDB multi-segment record: segment " + s.name
                             + " is itself a multi-segment record");
@@ -863,7 +876,8 @@ public final class WfdbReader implements EcgFormat {
             if (!s.isNull()) {
                 Header sh = segmentHeaders.get(s.name);
                 Path segPath = dir.resolve(s.name + ".hea");
-                b = readSingle(dir, sh.withSamples(s.nsamp), segPath.toString());
+                Header shs = sh.withSamples(s.nsamp);
+                b = segmentPart(name, s.name, () -> readSingle(dir, shs, segPath.toString()));
                 formats.addAll(b.formats);
                 Block block = b;
                 b.warnings.forEach(w -> warnings.add("segment " + s.name + ": " + w));
