@@ -19,6 +19,7 @@ import org.exchangeai.core.io.numeric.NpyReader;
 import org.exchangeai.core.io.numeric.RawDatReader;
 import org.exchangeai.core.io.scp.ScpEcgReader;
 import org.exchangeai.core.io.text.CsvReader;
+import org.exchangeai.core.io.text.TextExportReader;
 import org.exchangeai.core.io.vendorxml.Hl7AecgReader;
 import org.exchangeai.core.io.vendorxml.MuseXmlReader;
 import org.exchangeai.core.io.vendorxml.PhilipsXmlReader;
@@ -44,6 +45,7 @@ public final class Formats {
             new PhilipsXmlReader(),
             new StripDataXmlReader(),
             new WfdbReader(),
+            new TextExportReader(),
             new CsvReader(),
             new RawDatReader()
     );

@@ -100,10 +100,13 @@ public final class Headerless {
             return options.leads();
         }
         if (count == 12) {
+            warnings.add("lead names not stored in the file: the 12 leads are read in the standard order I, II, III, "
+                    + "aVR, aVL, aVF, V1-V6; pass --leads if the order differs");
             return LeadNames.STANDARD_12;
         }
         if (count == 8) {
-            warnings.add("8 unnamed leads read as I, II, V1-V6; pass --leads if the order differs");
+            warnings.add("8 unnamed leads read as I, II, V1-V6; III, aVR, aVL and aVF are not derived from names the "
+                    + "file does not give: pass --leads I,II,V1,V2,V3,V4,V5,V6 to confirm the order (then they are)");
             return List.of("I", "II", "V1", "V2", "V3", "V4", "V5", "V6");
         }
         List<String> names = new ArrayList<>();
@@ -112,6 +115,14 @@ public final class Headerless {
         }
         warnings.add(count + " unnamed leads named ch1-ch" + count + "; pass --leads to name them");
         return names;
+    }
+
+    /**
+     * Whether limb leads may be derived from a header-less file's leads: only when the user named
+     * them ({@code --leads}); names this class assumes are never the basis of derived leads.
+     */
+    public static boolean mayDerive(ReadOptions options) {
+        return options != null && options.leads() != null;
     }
 
     /**

@@ -438,7 +438,7 @@ public final class MatReader implements EcgFormat {
         if (!opts.describe().isEmpty()) {
             props.put("options", opts.describe());
         }
-        Ecg.Builder b = Ecg.builder(fs);
+        Ecg.Builder b = Ecg.builder(fs).deriveMissingLimbLeads(Headerless.mayDerive(opts));
         try {
             for (int i = 0; i < leads; i++) {
                 b.lead(names.get(i), data[i]);

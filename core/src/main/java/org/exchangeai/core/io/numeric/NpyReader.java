@@ -277,7 +277,7 @@ public final class NpyReader implements EcgFormat {
         if (!opts.describe().isEmpty()) {
             props.put("options", opts.describe());
         }
-        Ecg.Builder b = Ecg.builder(rate.fs());
+        Ecg.Builder b = Ecg.builder(rate.fs()).deriveMissingLimbLeads(Headerless.mayDerive(opts));
         try {
             for (int i = 0; i < leads; i++) {
                 b.lead(names.get(i), data[i]);

@@ -109,7 +109,7 @@ public final class RawDatReader implements EcgFormat {
         if (!opts.describe().isEmpty()) {
             props.put("options", opts.describe());
         }
-        Ecg.Builder b = Ecg.builder(rate.fs());
+        Ecg.Builder b = Ecg.builder(rate.fs()).deriveMissingLimbLeads(Headerless.mayDerive(opts));
         try {
             for (int l = 0; l < leads; l++) {
                 b.lead(names.get(l), data[l]);

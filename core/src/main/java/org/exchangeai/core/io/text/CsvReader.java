@@ -369,7 +369,9 @@ public final class CsvReader implements EcgFormat {
             gains = new double[leads.size()];
             Arrays.fill(gains, gain);
         }
-        Ecg.Builder b = Ecg.builder(fs);
+        // names from a header row or row labels are the file's own; assumed ones never derive leads
+        boolean named = t.header != null || !t.rowLabels.isEmpty();
+        Ecg.Builder b = Ecg.builder(fs).deriveMissingLimbLeads(named || Headerless.mayDerive(opts));
         try {
             for (Map.Entry<String, float[]> e : leads.entrySet()) {
                 b.lead(e.getKey(), e.getValue());

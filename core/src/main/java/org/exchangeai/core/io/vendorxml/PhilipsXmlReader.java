@@ -82,7 +82,8 @@ public final class PhilipsXmlReader implements EcgFormat {
 
     private Ecg readFile(Path file) throws EcgReadException {
         String name = file.toString();
-        Document doc = VendorXml.parse(file);
+        List<String> parseNotes = new ArrayList<>();
+        Document doc = VendorXml.parse(file, parseNotes);
         Element root = doc.getDocumentElement();
         if (!"restingecgdata".equals(VendorXml.localName(root))) {
             throw new EcgReadException(name, "not a Philips ECG file: root element is <" + VendorXml.localName(root) + ">");
@@ -165,9 +166,15 @@ public final class PhilipsXmlReader implements EcgFormat {
                 device(acquisition), acquisitionTime(acquisition), props));
         measurements(root, b);
         statements(root).forEach(b::statement);
-        Ecg beat = representativeBeat(name, root, fs);
-        if (beat != null) {
-            b.representativeBeat(beat);
+        parseNotes.forEach(b::warning);
+        try {
+            Ecg beat = representativeBeat(name, root, fs);
+            if (beat != null) {
+                b.representativeBeat(beat);
+            }
+        } catch (EcgReadException e) {
+            // the representative beats are optional: the rhythm data is read without them
+            b.warning("representative beats left out: " + e.reason());
         }
         return b.build();
     }
@@ -346,7 +353,11 @@ public final class PhilipsXmlReader implements EcgFormat {
         }
         String rateText = VendorXml.attr(repbeats, "samplespersec");
         double beatFs = rateText == null ? fs : VendorXml.number(file, "repbeats samplespersec", rateText);
-        double uv = VendorXml.number(file, "repbeats resolution", VendorXml.attr(repbeats, "resolution"));
+        String uvText = VendorXml.attr(repbeats, "resolution");
+        if (uvText == null) {
+            throw new EcgReadException(file, "<repbeats> states no resolution, so their amplitude is unknown");
+        }
+        double uv = VendorXml.number(file, "repbeats resolution", uvText);
         if (!(beatFs > 0) || !(uv > 0)) {
             throw new EcgReadException(file, "repbeats need a positive rate and resolution");
         }
@@ -355,9 +366,13 @@ public final class PhilipsXmlReader implements EcgFormat {
         int valid = Integer.MAX_VALUE;
         for (Element rb : VendorXml.children(repbeats, "repbeat")) {
             String lead = VendorXml.attr(rb, "leadname");
+            // 1.04 wraps the samples in <waveform>; SierraECG 1.03 writers put them in <repbeat> itself
             Element wf = VendorXml.child(rb, "waveform");
+            if (wf == null && !rb.getTextContent().isBlank()) {
+                wf = rb;
+            }
             if (lead == null || wf == null) {
-                throw new EcgReadException(file, "a <repbeat> lacks its leadname or waveform");
+                throw new EcgReadException(file, "a <repbeat> lacks its leadname or samples");
             }
             byte[] raw = VendorXml.base64(file, "repbeat " + lead, wf.getTextContent());
             if (raw.length % 2 != 0) {

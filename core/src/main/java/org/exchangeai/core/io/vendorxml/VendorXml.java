@@ -37,7 +37,69 @@ final class VendorXml {
 
     /** Parses {@code file} with external entities, external DTDs and XInclude switched off. */
     static Document parse(Path file) throws EcgReadException {
+        return parse(file, null);
+    }
+
+    private static final java.util.regex.Pattern DECLARED_UTF16 =
+            java.util.regex.Pattern.compile("^<\\?xml[^>]*encoding\\s*=\\s*[\"']UTF-?16[^\"']*[\"']",
+                    java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * As {@link #parse(Path)}; a declaration that names UTF-16 in a file of single-byte text (no
+     * byte-order mark, no zero bytes) is a known writer quirk: such a file is read as UTF-8 and a
+     * note saying so is added to {@code notes}.
+     */
+    static Document parse(Path file, java.util.List<String> notes) throws EcgReadException {
         String name = file.toString();
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(256);
+        } catch (IOException e) {
+            throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
+        }
+        boolean singleByte = head.length > 8 && head[0] == '<' && head[1] == '?';
+        for (int i = 0; i < head.length && singleByte; i++) {
+            singleByte = head[i] != 0;
+        }
+        if (singleByte && DECLARED_UTF16.matcher(new String(head, StandardCharsets.ISO_8859_1)).find()) {
+            if (notes != null) {
+                notes.add("the XML declaration says UTF-16 but the file is single-byte text; read as UTF-8");
+            }
+            return parseChars(file, name);
+        }
+        return parseBytes(file, name);
+    }
+
+    private static Document parseChars(Path file, String name) throws EcgReadException {
+        checkSize(file, name);
+        DocumentBuilder builder = newBuilder(name);
+        try (java.io.Reader in = new java.io.InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
+            InputSource source = new InputSource(in);
+            source.setSystemId(file.toUri().toString());
+            return builder.parse(source);
+        } catch (SAXParseException e) {
+            throw new EcgReadException(name, "malformed XML at line " + e.getLineNumber() + ", column "
+                    + e.getColumnNumber() + ": " + e.getMessage(), e);
+        } catch (SAXException e) {
+            throw new EcgReadException(name, "malformed XML: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSize(Path file, String name) throws EcgReadException {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new EcgReadException(name, "XML file of " + size + " bytes is larger than the "
+                        + MAX_BYTES + " bytes an ECG export can plausibly need");
+            }
+        } catch (IOException e) {
+            throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Document parseBytes(Path file, String name) throws EcgReadException {
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
