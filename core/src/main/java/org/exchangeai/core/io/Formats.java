@@ -14,6 +14,7 @@ import org.exchangeai.core.io.archive.Archives;
 import org.exchangeai.core.io.dicom.DicomReader;
 import org.exchangeai.core.io.edf.EdfReader;
 import org.exchangeai.core.io.ishne.IshneReader;
+import org.exchangeai.core.io.mfer.MferReader;
 import org.exchangeai.core.io.numeric.MatReader;
 import org.exchangeai.core.io.numeric.NpyReader;
 import org.exchangeai.core.io.numeric.RawDatReader;
@@ -23,6 +24,7 @@ import org.exchangeai.core.io.text.TextExportReader;
 import org.exchangeai.core.io.vendorxml.Hl7AecgReader;
 import org.exchangeai.core.io.vendorxml.MuseXmlReader;
 import org.exchangeai.core.io.vendorxml.PhilipsXmlReader;
+import org.exchangeai.core.io.vendorxml.SchillerXmlReader;
 import org.exchangeai.core.io.vendorxml.StripDataXmlReader;
 import org.exchangeai.core.io.wfdb.WfdbReader;
 
@@ -38,12 +40,14 @@ public final class Formats {
             new IshneReader(),
             new ScpEcgReader(),
             new EdfReader(),
+            new MferReader(),
             new NpyReader(),
             new MatReader(),
             new MuseXmlReader(),
             new Hl7AecgReader(),
             new PhilipsXmlReader(),
             new StripDataXmlReader(),
+            new SchillerXmlReader(),
             new WfdbReader(),
             new TextExportReader(),
             new CsvReader(),
