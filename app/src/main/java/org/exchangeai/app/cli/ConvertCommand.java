@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * Writes harmonised recordings (mV, canonical lead order) as CSV, NumPy or WFDB, mirroring the
  * input folder layout, with an {@code index.jsonl} describing every recording and its output.
  */
-@Command(name = "convert", description = "Write recordings as harmonised CSV, NumPy or WFDB files (mV, canonical lead order).")
+@Command(name = "convert", mixinStandardHelpOptions = true, description = "Write recordings as harmonised CSV, NumPy or WFDB files (mV, canonical lead order).")
 public final class ConvertCommand implements Callable<Integer> {
 
     /** Output formats. */

@@ -15,6 +15,7 @@ import org.exchangeai.core.io.dicom.DicomReader;
 import org.exchangeai.core.io.edf.EdfReader;
 import org.exchangeai.core.io.ishne.IshneReader;
 import org.exchangeai.core.io.mfer.MferReader;
+import org.exchangeai.core.io.norav.NoravRdtReader;
 import org.exchangeai.core.io.numeric.MatReader;
 import org.exchangeai.core.io.numeric.NpyReader;
 import org.exchangeai.core.io.numeric.RawDatReader;
@@ -41,6 +42,7 @@ public final class Formats {
             new ScpEcgReader(),
             new EdfReader(),
             new MferReader(),
+            new NoravRdtReader(),
             new NpyReader(),
             new MatReader(),
             new MuseXmlReader(),
