@@ -247,7 +247,7 @@ public final class ScpEcgReader implements EcgFormat {
             }
         }
 
-        double fs = 1e6 / outIntervalUs;
+        double fs = rateOf(outIntervalUs, "section 6", warnings);
         Ecg.Builder builder = Ecg.builder(fs);
         for (int i = 0; i < leadCount; i++) {
             builder.lead(names.get(i), toMillivolts(nv[i]));
@@ -266,7 +266,7 @@ public final class ScpEcgReader implements EcgFormat {
             }
         }
         if (beatNv != null && (beatLengthMs > 0 || huffman == null)) {
-            Ecg.Builder rb = Ecg.builder(1e6 / beat.intervalUs());
+            Ecg.Builder rb = Ecg.builder(rateOf(beat.intervalUs(), "section 5", new ArrayList<>()));
             for (int i = 0; i < leadCount; i++) {
                 rb.lead(names.get(i), toMillivolts(beatNv[i]));
             }
@@ -495,6 +495,28 @@ public final class ScpEcgReader implements EcgFormat {
                     "SCP section %d CRC mismatch (stored 0x%04X, computed 0x%04X)", id, storedCrc, crc));
         }
         return new Section(id, offset, (int) length, ScpBytes.u8(b, offset + 8), ScpBytes.u8(b, offset + 9));
+    }
+
+    /**
+     * The rate a sample interval in whole microseconds stands for. Sections 5 and 6 cannot state
+     * 1/600 s: writers store the nearest whole microseconds (1667). When exactly one whole rate
+     * rounds to the stored interval and the interval is not exact for any, that rate is the one
+     * the device sampled at (600 Hz, not the 599.88 Hz the rounded field gives), with a warning.
+     */
+    static double rateOf(int intervalUs, String where, List<String> warnings) {
+        double literal = 1e6 / intervalUs;
+        if (literal == Math.rint(literal)) {
+            return literal;
+        }
+        long whole = Math.round(literal);
+        if (whole > 0 && Math.round(1e6 / whole) == intervalUs && Math.round(1e6 / (whole - 1)) != intervalUs
+                && Math.round(1e6 / (whole + 1)) != intervalUs) {
+            warnings.add(where + " states a sample interval of " + intervalUs + " us, the whole microseconds nearest "
+                    + "to 1/" + whole + " s: read as " + whole + " Hz (" + String.format(java.util.Locale.ROOT, "%.3f",
+                    literal) + " Hz taken literally)");
+            return whole;
+        }
+        return literal;
     }
 
     /** The common layout of sections 5 and 6: AVM, interval, difference order, one flag byte, byte counts, data. */
