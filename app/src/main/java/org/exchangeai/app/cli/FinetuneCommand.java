@@ -101,7 +101,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         String zoo = base.toLowerCase(Locale.ROOT);
         Preparation prep;
         if (Zoo.contains(zoo)) {
-            prep = Zoo.preparation();
+            prep = Zoo.preparation(zoo);
         } else {
             Path file = ModelCatalog.resolve(base);
             if (!Files.isRegularFile(file)) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 EvaluateCommand.class,
                 ModelsCommand.class,
                 FinetuneCommand.class,
+                PretrainCommand.class,
                 ConvertCommand.class,
                 AnalyseCommand.class,
                 ExchangeCommand.class,

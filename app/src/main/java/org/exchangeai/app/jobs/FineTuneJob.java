@@ -82,7 +82,7 @@ public final class FineTuneJob implements Job {
         String baseSha = null;
         Preparation prep;
         if (base.zoo() != null) {
-            prep = Zoo.preparation();
+            prep = Zoo.preparation(base.zoo());
         } else {
             byte[] baseBytes = Files.readAllBytes(base.file());
             graph = OnnxGraph.parse(baseBytes);

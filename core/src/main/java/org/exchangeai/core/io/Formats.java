@@ -179,6 +179,11 @@ public final class Formats {
         }
     }
 
+    /** Whether the file is an archive that {@link #readEntry} unpacks (a ZIP). */
+    public static boolean isArchive(Path file) {
+        return Files.isRegularFile(file) && Archives.isZip(file);
+    }
+
     /** Which files of the inputs are recordings to read, and which were left out and why. */
     public static Scan scan(List<Path> inputs) {
         List<Path> files = new ArrayList<>();

@@ -22,9 +22,18 @@ public final class Predictor {
     private final Preparation preparation;
     private final int batchSize;
 
+    /**
+     * @throws IllegalArgumentException for a pretrained encoder whose classifier head was never
+     *     trained: its outputs mean nothing until it is fine-tuned
+     */
     public Predictor(OnnxModel model, Preparation preparation, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
+        }
+        if (!model.card().headTrained()) {
+            throw new IllegalArgumentException(model.file() + " is a pretrained encoder whose classifier head was never "
+                    + "trained, so its outputs mean nothing yet; fine-tune it on labelled recordings first "
+                    + "(exchangeai finetune --base " + model.file().getFileName() + " --method head ...)");
         }
         this.model = model;
         this.preparation = preparation;

@@ -136,6 +136,38 @@ public final class HeadSurgery {
         return new Result(out, changed, oldCount, newCount);
     }
 
+    /**
+     * The initializers of the classifier head (those {@link #retarget} would redraw): what a
+     * pretrained encoder's "head" is.
+     */
+    public static List<String> headInitializers(OnnxGraph graph) {
+        int classes = classCount(graph);
+        Map<String, Integer> axes = classAxes(graph, classes);
+        if (axes.isEmpty()) {
+            axes = namedHead(graph, classes);
+        }
+        return graph.initializerNames().stream().filter(axes::containsKey).toList();
+    }
+
+    /**
+     * The value the classifier layer reads: the encoder's features ({@code [N, C]} after pooling, or
+     * {@code [N, C, T]} for a convolutional head).
+     *
+     * @throws IllegalArgumentException when no classifier layer is found
+     */
+    public static String classifierInput(OnnxGraph graph) {
+        int classes = classCount(graph);
+        Map<String, Integer> axes = classAxes(graph, classes);
+        for (NodeProto n : graph.nodes()) {
+            if ((n.getOpType().equals("Conv") || n.getOpType().equals("Gemm") || n.getOpType().equals("MatMul"))
+                    && n.getInputCount() >= 2 && axes.containsKey(n.getInput(1))) {
+                return n.getInput(0);
+            }
+        }
+        throw new IllegalArgumentException("no classifier layer found: the model's output is not computed by a "
+                + "convolution or linear layer with one output per class");
+    }
+
     /** Initializer → axis that carries the classes, found by walking back from the first output. */
     static Map<String, Integer> classAxes(OnnxGraph graph, int classes) {
         Map<String, NodeProto> producer = new HashMap<>();

@@ -22,6 +22,10 @@ public final class ModelCard {
     public static final String LABEL_TYPE = "exchangeai.label_type";
     public static final String PROVENANCE = "exchangeai.provenance";
     public static final String METRICS = "exchangeai.metrics";
+    /** {@code false} on a pretrained encoder whose classifier head was never trained. */
+    public static final String HEAD_TRAINED = "exchangeai.head_trained";
+    /** What a pretraining run was (objective, corpus, recipe, seed, software), as JSON. */
+    public static final String PRETRAINING = "exchangeai.pretraining";
 
     /** Single-label models output mutually exclusive classes (softmax); multi-label ones independent ones (sigmoid). */
     public enum LabelType { SINGLE, MULTI }
@@ -59,7 +63,9 @@ public final class ModelCard {
         }
         LabelType type = LabelType.SINGLE;
         String lt = metadata.get(LABEL_TYPE);
-        if (lt != null && lt.trim().equalsIgnoreCase("multi")) {
+        // training here writes "multi-label"; older files and exchange cards say "multi"
+        if (lt != null && lt.trim().toLowerCase(java.util.Locale.ROOT).replace("-", "").replace("_", "")
+                .matches("multi(label)?")) {
             type = LabelType.MULTI;
         }
         return new ModelCard(classes, type, metadata, warnings);
@@ -128,6 +134,11 @@ public final class ModelCard {
 
     public List<String> classes() {
         return classes;
+    }
+
+    /** Whether the classifier head was trained; {@code false} only for a pretrained encoder that says so. */
+    public boolean headTrained() {
+        return !"false".equalsIgnoreCase(metadata.getOrDefault(HEAD_TRAINED, "true").trim());
     }
 
     public LabelType labelType() {

@@ -3,8 +3,10 @@ package org.exchangeai.core.signal;
 import java.util.Locale;
 
 /**
- * Amplitude standardisation over a whole recording (all leads together), as the original platform
- * does before a model sees the data. {@link #key()} is the spelling in model metadata
+ * Amplitude standardisation of a recording before a model sees it. The original platform's
+ * standardizers take their statistics over all leads together; {@link #LEAD_MEAN_STD} z-scores
+ * every lead on its own, which makes a device recording in mV and a research array that was
+ * z-scored per lead give the same model input. {@link #key()} is the spelling in model metadata
  * ({@code standardizer}).
  */
 public enum Standardizer {
@@ -13,7 +15,12 @@ public enum Standardizer {
     /** {@code 2*(x - min)/(max - min) - 1}, to [-1, 1]; when {@code max == min} the divisor is 1. */
     MIN_MAX("minMax"),
     /** {@code (x - mean)/std} with the population standard deviation; when {@code std == 0} the divisor is 1. */
-    MEAN_STD("meanStd");
+    MEAN_STD("meanStd"),
+    /**
+     * Per lead: {@code (x - mean)/std} with that lead's mean and population standard deviation
+     * (NumPy's {@code (x - x.mean(axis)) / x.std(axis)}); a flat lead ({@code std == 0}) becomes 0.
+     */
+    LEAD_MEAN_STD("leadMeanStd");
 
     private final String key;
 
@@ -27,7 +34,7 @@ public enum Standardizer {
 
     /**
      * Parses the metadata spelling: {@code None}, {@code 'None'}, an empty or missing value mean
-     * {@link #NONE}; {@code minMax}, {@code meanStd} (case-insensitive, quotes ignored).
+     * {@link #NONE}; {@code minMax}, {@code meanStd}, {@code leadMeanStd} (case-insensitive, quotes ignored).
      */
     public static Standardizer fromKey(String s) {
         String k = s == null ? "" : s.trim().replace("'", "").replace("\"", "").toLowerCase(Locale.ROOT);
@@ -41,7 +48,11 @@ public enum Standardizer {
             case "meanstd" -> {
                 return MEAN_STD;
             }
-            default -> throw new IllegalArgumentException("unknown standardizer '" + s + "' (expected None, minMax or meanStd)");
+            case "leadmeanstd" -> {
+                return LEAD_MEAN_STD;
+            }
+            default -> throw new IllegalArgumentException("unknown standardizer '" + s
+                    + "' (expected None, minMax, meanStd or leadMeanStd)");
         }
     }
 
@@ -59,7 +70,11 @@ public enum Standardizer {
         if (this == NONE || x.length == 0 || validLength == 0) {
             return;
         }
-        if (this == MIN_MAX) {
+        if (this == LEAD_MEAN_STD) {
+            for (double[] lead : x) {
+                standardiseLead(lead, validLength);
+            }
+        } else if (this == MIN_MAX) {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             for (double[] lead : x) {
@@ -107,6 +122,27 @@ public enum Standardizer {
                     lead[i] = (lead[i] - mean) / std;
                 }
             }
+        }
+    }
+
+    private static void standardiseLead(double[] lead, int validLength) {
+        double sum = 0;
+        for (int i = 0; i < validLength; i++) {
+            sum += lead[i];
+        }
+        double mean = sum / validLength;
+        double ss = 0;
+        for (int i = 0; i < validLength; i++) {
+            double d = lead[i] - mean;
+            ss += d * d;
+        }
+        double std = Math.sqrt(ss / validLength);
+        if (std == 0) {
+            // a flat lead carries no signal: all zeros, never amplified noise
+            std = 1;
+        }
+        for (int i = 0; i < lead.length; i++) {
+            lead[i] = (lead[i] - mean) / std;
         }
     }
 }

@@ -27,6 +27,17 @@ public final class Engines {
         return Engine.getEngine(ENGINE);
     }
 
+    /**
+     * Where long training runs go: the first CUDA GPU when libtorch's GPU build is on the class path
+     * and sees one, else the CPU. {@code -Dexchangeai.device=cpu} keeps the CPU.
+     */
+    public static ai.djl.Device device() {
+        if ("cpu".equalsIgnoreCase(System.getProperty("exchangeai.device", "").strip())) {
+            return ai.djl.Device.cpu();
+        }
+        return pytorch().getGpuCount() > 0 ? ai.djl.Device.gpu() : ai.djl.Device.cpu();
+    }
+
     /** A new root manager on the CPU; close it to free everything created under it. */
     public static NDManager newManager() {
         return pytorch().newBaseManager();

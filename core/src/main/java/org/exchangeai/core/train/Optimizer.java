@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.exchangeai.core.onnx.Tensor;
 
 /**
  * Updates parameters in place from their gradients. The update rules follow the PyTorch
@@ -92,6 +93,66 @@ public abstract class Optimizer implements AutoCloseable {
 
     protected abstract void update(int index, NDArray p, NDArray g, double lr);
 
+    /** The per-parameter state buffers, one list per kind of buffer (entries may be null). */
+    protected abstract List<List<NDArray>> buffers();
+
+    /** Scalar state beyond the step count (NAdam's momentum product). */
+    protected double[] scalars() {
+        return new double[0];
+    }
+
+    protected void restoreScalars(double[] values) {
+    }
+
+    /**
+     * The optimizer's whole state: step count, scalars and every buffer, so that a run resumed from
+     * a checkpoint continues exactly as an uninterrupted one.
+     */
+    public record State(long step, double[] scalars, Map<String, Tensor> buffers) {
+    }
+
+    /** Updates applied so far. */
+    public long steps() {
+        return step;
+    }
+
+    /** A copy of the current state. */
+    public State snapshot() {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        List<List<NDArray>> bufs = buffers();
+        for (int b = 0; b < bufs.size(); b++) {
+            for (int i = 0; i < bufs.get(b).size(); i++) {
+                NDArray a = bufs.get(b).get(i);
+                if (a != null) {
+                    String name = b + "." + i;
+                    out.put(name, Tensor.ofFloats(name, a.getShape().getShape(), a.toFloatArray()));
+                }
+            }
+        }
+        return new State(step, scalars().clone(), out);
+    }
+
+    /** Restores a {@link #snapshot()} of an optimizer of the same kind over the same parameters. */
+    public void restore(State state) {
+        List<List<NDArray>> bufs = buffers();
+        for (int b = 0; b < bufs.size(); b++) {
+            for (int i = 0; i < bufs.get(b).size(); i++) {
+                NDArray a = bufs.get(b).get(i);
+                if (a == null) {
+                    continue;
+                }
+                Tensor t = state.buffers().get(b + "." + i);
+                if (t == null || !java.util.Arrays.equals(t.dims(), a.getShape().getShape())) {
+                    throw new IllegalArgumentException("optimizer state does not match the parameters (buffer "
+                            + b + "." + i + ")");
+                }
+                a.set(t.floats());
+            }
+        }
+        step = state.step();
+        restoreScalars(state.scalars());
+    }
+
     protected List<NDArray> zerosLikeParams() {
         List<NDArray> out = new ArrayList<>();
         for (NDArray p : params) {
@@ -142,6 +203,11 @@ public abstract class Optimizer implements AutoCloseable {
             NDArray denom = v.get(i).div(bc2).sqrt().add(EPS);
             p.subi(m.get(i).div(denom).mul(lr / bc1));
         }
+
+        @Override
+        protected List<List<NDArray>> buffers() {
+            return List.of(m, v);
+        }
     }
 
     /** SGD with (non-Nesterov) momentum: buf = mu * buf + g; p -= lr * buf. */
@@ -168,6 +234,11 @@ public abstract class Optimizer implements AutoCloseable {
                 buf.get(i).muli(momentum).addi(g);
             }
             p.subi(buf.get(i).mul(lr));
+        }
+
+        @Override
+        protected List<List<NDArray>> buffers() {
+            return List.of(buf);
         }
     }
 
@@ -208,6 +279,22 @@ public abstract class Optimizer implements AutoCloseable {
             p.subi(g.div(denom).mul(lr * (1 - mu) / (1 - muProduct)));
             p.subi(m.get(i).div(denom).mul(lr * muNext / (1 - muProduct * muNext)));
         }
+
+        @Override
+        protected List<List<NDArray>> buffers() {
+            return List.of(m, v);
+        }
+
+        @Override
+        protected double[] scalars() {
+            return new double[] {muProduct, muStep};
+        }
+
+        @Override
+        protected void restoreScalars(double[] values) {
+            muProduct = values[0];
+            muStep = (long) values[1];
+        }
     }
 
     /** Adamax: u = max(b2 * u, |g| + eps); p -= lr / (1 - b1^t) * m / u. */
@@ -238,6 +325,11 @@ public abstract class Optimizer implements AutoCloseable {
             u.set(i, next).close();
             p.subi(m.get(i).div(u.get(i)).mul(lr / (1 - Math.pow(B1, step))));
         }
+
+        @Override
+        protected List<List<NDArray>> buffers() {
+            return List.of(m, u);
+        }
     }
 
     /** RMSprop (alpha 0.99, no momentum, not centred): v = a v + (1 - a) g^2; p -= lr g / (sqrt(v) + eps). */
@@ -260,6 +352,11 @@ public abstract class Optimizer implements AutoCloseable {
             }
             v.get(i).muli(ALPHA).addi(g.square().mul(1 - ALPHA));
             p.subi(g.div(v.get(i).sqrt().add(EPS)).mul(lr));
+        }
+
+        @Override
+        protected List<List<NDArray>> buffers() {
+            return List.of(v);
         }
     }
 
@@ -322,6 +419,11 @@ public abstract class Optimizer implements AutoCloseable {
             NDArray u = g.mul(var.maximum(EPS1 * EPS1).sqrt().pow(-1));
             double urms = Math.sqrt(u.square().mean().getFloat());
             p.subi(u.mul(alpha / Math.max(1, urms)));
+        }
+
+        @Override
+        protected List<List<NDArray>> buffers() {
+            return List.of(row, col, full);
         }
     }
 }

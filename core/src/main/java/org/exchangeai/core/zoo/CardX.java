@@ -3,6 +3,10 @@ package org.exchangeai.core.zoo;
 import java.util.ArrayList;
 import java.util.List;
 import org.exchangeai.core.onnx.OnnxGraph;
+import org.exchangeai.core.prep.Preparation;
+import org.exchangeai.core.signal.Resampler;
+import org.exchangeai.core.signal.Scale;
+import org.exchangeai.core.signal.Standardizer;
 
 /**
  * CardX, this project's own compact 12-lead classifier (449,093 parameters for 12 leads and 5 classes):
@@ -18,6 +22,12 @@ import org.exchangeai.core.onnx.OnnxGraph;
  *   <li>head: global average and global max pooling concatenated (256 features), linear classifier.</li>
  * </ul>
  * Any input length; uses only operators the training engine and ONNX Runtime both run.
+ *
+ * <p>Its input recipe ({@link #preparation()}) is the one research archives such as PTB-XL are
+ * commonly published in: 4th-order Butterworth band-pass 0.5–40 Hz (zero phase), 100 Hz, 10 s,
+ * every lead z-scored on its own. A device recording in mV and a z-scored research array of the
+ * same ECG then give the same input, so CardX can be pretrained on research archives and used on
+ * device files.
  */
 public final class CardX {
 
@@ -27,6 +37,22 @@ public final class CardX {
     static final int[] KERNELS = {39, 19, 9};
 
     private CardX() {
+    }
+
+    /** CardX's input recipe; see the class comment. */
+    public static Preparation preparation() {
+        return Preparation.builder()
+                .samplingRate(100)
+                .windowSamples(1000)
+                .resampling(Resampler.Method.POLYPHASE)
+                .baseline(Preparation.BaselineMethod.NONE, 0)
+                .bandPass(new Preparation.BandPass(0.5, 40, 4))
+                .scale(Scale.Unit.MILLI_VOLT)
+                .standardizer(Standardizer.LEAD_MEAN_STD)
+                .padding(Preparation.Padding.ZERO_PAD_END)
+                .outlierClipping(false)
+                .upload(false)
+                .build();
     }
 
     public static OnnxGraph build(int leads, List<String> classes, long seed) {
@@ -52,6 +78,7 @@ public final class CardX {
         }
         String pooled = g.concat(List.of(g.globalAveragePool(x, "head.avg"), g.globalMaxPool(x, "head.max")), "head.pool");
         String features = g.flatten(pooled, "head.flatten");
-        return g.build(g.linear(features, "head.fc", 2 * WIDTH, classes.size()), classes, "CardX", 100);
+        OnnxGraph graph = g.build(g.linear(features, "head.fc", 2 * WIDTH, classes.size()), classes, "CardX", 100);
+        return graph.withMetadata(preparation().toMetadata());
     }
 }

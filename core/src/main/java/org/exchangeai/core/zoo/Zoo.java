@@ -8,7 +8,7 @@ import org.exchangeai.core.prep.Preparation;
 
 /**
  * The architectures that can be trained from scratch, by name. Every caller builds them the same way
- * (12 leads, the original platform's recipe, the given classes and seed), so a run from the command
+ * (12 leads, the architecture's recipe, the given classes and seed), so a run from the command
  * line and one from the browser start from identical weights.
  */
 public final class Zoo {
@@ -33,14 +33,21 @@ public final class Zoo {
         };
     }
 
-    /** The recipe zoo graphs are trained with: 100 Hz, a 10 s window, milliVolt, no standardizer. */
-    public static Preparation preparation() {
-        return Preparation.fromMetadata(Map.of());
+    /**
+     * The recipe an architecture is trained with: CardX its own ({@link CardX#preparation()}), the
+     * others the original platform's (100 Hz, a 10 s window, milliVolt, no standardizer).
+     */
+    public static Preparation preparation(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "cardx" -> CardX.preparation();
+            case "inceptiontime", "xceptiontime" -> Preparation.fromMetadata(Map.of());
+            default -> throw new IllegalArgumentException("no zoo architecture named '" + name + "' (zoo: " + NAMES + ")");
+        };
     }
 
     /** A freshly initialised graph for these classes (order as given), seeded. */
     public static OnnxGraph build(String name, List<String> classes, long seed) {
-        int samples = preparation().windowSamples();
+        int samples = preparation(name).windowSamples();
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "inceptiontime" -> InceptionTime.build(12, classes, seed);
             case "xceptiontime" -> XceptionTime.build(12, samples, classes, seed);
