@@ -102,7 +102,7 @@ class ArchivesTest {
         assertThrows(EcgReadException.class, () -> Archives.expand(abs));
         Path bomb = zip("bomb.zip", Map.of("zeros.npy", new byte[5_000_000]));
         assertTrue(Files.size(bomb) < 100_000);
-        assertEquals("archive unpacks to more than 1000000 bytes; refused (limit for one archive)",
+        assertEquals("ZIP archive unpacks to more than 1,000,000 bytes; refused (limit for one archive)",
                 assertThrows(EcgReadException.class, () -> Archives.expand(bomb, 1_000_000, 10)).reason());
         Path many = zip("many.zip", Map.of("a", new byte[1], "b", new byte[1], "c", new byte[1]));
         assertEquals("archive has 3 entries, more than the limit of 2",

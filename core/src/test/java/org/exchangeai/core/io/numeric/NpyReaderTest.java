@@ -93,8 +93,12 @@ class NpyReaderTest {
         assertEquals(250.0, one.fs(), "2500 samples: 10-s rule");
         assertEquals(pattern(0, 49) / 8.0f, one.get(0, 49));
         Ecg u1 = r.read(fixture("u1_8_leads.npy"), fs.withAdcGain(10.0));
-        assertEquals(List.of("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"), u1.leads());
-        assertEquals(Set4.of("III", "aVR", "aVL", "aVF"), u1.derivedLeads());
+        // names assumed for 8 unnamed columns are never the basis of derived leads
+        assertEquals(List.of("I", "II", "V1", "V2", "V3", "V4", "V5", "V6"), u1.leads());
+        assertTrue(u1.derivedLeads().isEmpty());
+        Ecg named = r.read(fixture("u1_8_leads.npy"), fs.withAdcGain(10.0)
+                .withLeads(List.of("I", "II", "V1", "V2", "V3", "V4", "V5", "V6")));
+        assertEquals(Set4.of("III", "aVR", "aVL", "aVF"), named.derivedLeads());
         assertEquals(((int) pattern(7, 12) + 25 & 0xff) / 10f, u1.get(u1.indexOf("V6"), 12), 1e-6f);
     }
 
