@@ -6,7 +6,7 @@
   const finished = ['done', 'failed', 'cancelled', 'interrupted'];
   let wasFinished = finished.indexOf(root.dataset.state) >= 0;
 
-  function plot(id, series, colors, yMax) {
+  function plot(id, series, colors, yMax, marked) {
     const c = document.getElementById(id);
     const ctx = c.getContext('2d');
     const W = c.width, H = c.height, L = 44, B = 26, T = 8, R = 8, w = W - L - R, h = H - T - B;
@@ -21,6 +21,13 @@
       ctx.fillText((max * i / 4).toFixed(2), 4, y + 4);
     }
     for (let e = 1; e <= n; e++) ctx.fillText(String(e), L + w * (e - 1) / (n - 1) - 3, H - 8);
+    if (marked > 0) {
+      // the epoch the run keeps
+      const x = L + w * (marked - 1) / (n - 1);
+      ctx.strokeStyle = '#37474f'; ctx.setLineDash([4, 3]); ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(x, T); ctx.lineTo(x, T + h); ctx.stroke(); ctx.setLineDash([]);
+      ctx.fillStyle = '#37474f'; ctx.fillText('kept', Math.min(x + 3, L + w - 24), T + 10);
+    }
     series.forEach(function (s, k) {
       ctx.strokeStyle = colors[k]; ctx.fillStyle = colors[k]; ctx.lineWidth = 2; ctx.beginPath();
       s.forEach(function (v, i) {
@@ -52,8 +59,20 @@
     if (bar) bar.value = job.progress;
     let history = [];
     if (job.result) { try { history = JSON.parse(job.result).history || []; } catch (e) { history = []; } }
-    plot('ft-loss', [history.map(e => e.trainLoss), history.map(e => e.validationLoss)], ['#c2185b', '#1565c0']);
-    plot('ft-f1', [history.map(e => e.f1Macro), history.map(e => e.f1Weighted)], ['#2e7d32', '#ef6c00'], 1);
+    let result = {};
+    if (job.result) { try { result = JSON.parse(job.result); } catch (e) { result = {}; } }
+    const kept = result.bestEpoch || (history.length ? history[history.length - 1].keptSoFar : 0);
+    plot('ft-loss', [history.map(e => e.trainLoss), history.map(e => e.validationLoss)], ['#c2185b', '#1565c0'], 0, kept);
+    plot('ft-f1', [history.map(e => e.f1Macro), history.map(e => e.f1Weighted)], ['#2e7d32', '#ef6c00'], 1, kept);
+    const select = (result.config && result.config.select) || 'auc';
+    // the criterion that picks the kept epoch: raw per epoch, and smoothed once the run has ended
+    const raw = history.map(e => select === 'loss' ? e.validationLoss : select === 'f1' ? e.f1Macro : e.macroAuc);
+    const smoothed = history.map(e => e.criterion == null ? null : select === 'loss' ? -e.criterion : e.criterion);
+    plot('ft-criterion', [raw, smoothed], ['#6a1b9a', '#00897b'], select === 'loss' ? 0 : 1, kept);
+    const label = document.getElementById('ft-criterion-name');
+    if (label) label.textContent = select === 'loss' ? 'validation loss' : select === 'f1' ? 'validation macro F1' : 'validation macro AUC';
+    const keptText = document.getElementById('ft-kept');
+    if (keptText && kept) keptText.textContent = 'epoch ' + kept + (result.selection ? ' (' + result.selection + ')' : ' so far');
     if (finished.indexOf(state) >= 0 && !wasFinished) { wasFinished = true; window.location.reload(); }
     return finished.indexOf(state) >= 0;
   }

@@ -57,6 +57,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<ReadResult> read = PredictCommand.readNamed(paths, recordingOptions);
         PrintStream out = System.out;
         try (OnnxModel model = modelOptions.load()) {
+            if (!model.card().headTrained()) {
+                System.err.println(model.file() + " is a pretrained encoder whose classifier head was never trained; "
+                        + "fine-tune it before evaluating it (exchangeai finetune --base " + model.file().getFileName()
+                        + " --method head ...)");
+                return 2;
+            }
             List<Prediction> preds;
             try (ProgressBar bar = PredictCommand.progress("Predicting", read.size())) {
                 preds = Predictor.forModel(model, modelOptions.batch).predict(read, done -> bar.stepTo(done));

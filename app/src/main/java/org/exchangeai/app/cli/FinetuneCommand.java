@@ -22,6 +22,7 @@ import org.exchangeai.core.io.ReadResult;
 import org.exchangeai.core.model.OnnxModel;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.prep.Preparation;
+import org.exchangeai.core.train.EpochSelection;
 import org.exchangeai.core.train.Example;
 import org.exchangeai.core.train.Holdout;
 import org.exchangeai.core.train.Method;
@@ -80,6 +81,12 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--lr-find", description = "Run the learning-rate finder first (its suggestion is capped by --lr).")
     boolean lrFind;
+
+    @Option(names = "--select", paramLabel = "loss|f1|auc",
+            description = "What decides the kept epoch, smoothed over neighbouring epochs: validation macro AUC, macro F1 "
+                    + "or loss (default: auc; never before epoch 2 for all layers or 5 from scratch, and never an epoch "
+                    + "whose macro F1 is more than 0.1 below the run's best).")
+    String select;
 
     @Option(names = "--out", required = true, paramLabel = "NEW.onnx", description = "Where to write the trained model.")
     Path out;
@@ -152,7 +159,8 @@ public final class FinetuneCommand implements Callable<Integer> {
                 multiLabel ? ", multi-label" : "");
 
         TrainingConfig cfg = new TrainingConfig(m, Optimizer.Kind.parse(optimizer), epochs, batch, lr, gamma, -1,
-                valFraction, seed, multiLabel, 10, 10, 1.25, lrFind);
+                valFraction, seed, multiLabel, 10, 10, 1.25, lrFind,
+                select == null ? null : EpochSelection.Criterion.parse(select));
         Trainer trainer = new Trainer(cfg);
         EpochPrinter printer = new EpochPrinter(o);
         trainer.onEvent(printer);
@@ -204,6 +212,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "%-14s %29.3f%n", "weighted F1", ev.weightedF1());
                 o.printf(Locale.ROOT, "%-14s %29.3f%n", "macro AUC", ev.macroAuc());
             }
+            o.printf(Locale.ROOT, "kept epoch %d: %s%n", result.bestEpoch(), result.selection());
             o.printf(Locale.ROOT, "%s: %s, best epoch %d of %d; model written to %s, report to %s%n",
                     result.status(), String.join(", ", result.classes()), result.bestEpoch(), result.history().size(),
                     out, report);
@@ -257,6 +266,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         j.put("classes", r.classes());
         j.put("status", r.status().name());
         j.put("best_epoch", r.bestEpoch());
+        j.put("epoch_selection", r.selection());
         List<Map<String, Object>> epochs = new ArrayList<>();
         for (TrainingResult.EpochStats e : r.history()) {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -265,6 +275,8 @@ public final class FinetuneCommand implements Callable<Integer> {
             x.put("validation_loss", finite(e.validationLoss()));
             x.put("f1_macro", finite(e.f1Macro()));
             x.put("f1_weighted", finite(e.f1Weighted()));
+            x.put("macro_auc", finite(e.macroAuc()));
+            x.put("selection_criterion_smoothed", finite(e.criterion()));
             x.put("learning_rate", e.learningRate());
             x.put("seconds", e.seconds());
             epochs.add(x);
@@ -308,13 +320,14 @@ public final class FinetuneCommand implements Callable<Integer> {
                 case EPOCH -> {
                     close();
                     if (!header) {
-                        out.printf(Locale.ROOT, "%5s %10s %10s %9s %11s %10s %9s%n", "epoch", "train loss", "val loss",
-                                "macro F1", "weighted F1", "lr", "elapsed");
+                        out.printf(Locale.ROOT, "%5s %10s %10s %9s %11s %9s %10s %9s %5s%n", "epoch", "train loss",
+                                "val loss", "macro F1", "weighted F1", "macro AUC", "lr", "elapsed", "kept");
                         header = true;
                     }
-                    out.printf(Locale.ROOT, "%5d %10.4f %10.4f %9.3f %11.3f %10.3g %8.1fs%n", e.epoch(), e.trainLoss(),
-                            e.validationLoss(), e.f1Macro(), e.f1Weighted(), e.learningRate(),
-                            e.elapsed().toMillis() / 1000.0);
+                    out.printf(Locale.ROOT, "%5d %10.4f %10.4f %9.3f %11.3f %9.3f %10.3g %8.1fs %5s%n", e.epoch(),
+                            e.trainLoss(), e.validationLoss(), e.f1Macro(), e.f1Weighted(), e.macroAuc(),
+                            e.learningRate(), e.elapsed().toMillis() / 1000.0,
+                            e.keptEpoch() > 0 ? Integer.toString(e.keptEpoch()) : "");
                 }
                 default -> {
                 }

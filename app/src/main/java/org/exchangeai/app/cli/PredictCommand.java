@@ -44,6 +44,12 @@ public final class PredictCommand implements Callable<Integer> {
         List<ReadResult> read = readNamed(paths, recordingOptions);
         try (OnnxModel model = modelOptions.load()) {
             model.warnings().forEach(w -> System.err.println("warning: " + w));
+            if (!model.card().headTrained()) {
+                System.err.println(model.file() + " is a pretrained encoder whose classifier head was never trained, so "
+                        + "its outputs mean nothing yet; fine-tune it first: exchangeai finetune --base "
+                        + model.file().getFileName() + " --method head --labels labels.csv PATH... --out NEW.onnx");
+                return 2;
+            }
             List<Prediction> preds;
             try (ProgressBar bar = progress("Predicting", read.size())) {
                 preds = Predictor.forModel(model, modelOptions.batch).predict(read, done -> bar.stepTo(done));

@@ -20,6 +20,7 @@ import org.exchangeai.core.pretrain.PretrainConfig;
 import org.exchangeai.core.pretrain.PretrainEvent;
 import org.exchangeai.core.pretrain.PretrainResult;
 import org.exchangeai.core.pretrain.Pretrainer;
+import org.exchangeai.core.pretrain.RecordingSource;
 import org.exchangeai.core.zoo.Zoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -176,7 +177,7 @@ public final class PretrainCommand implements Callable<Integer> {
             PretrainResult result;
             try {
                 result = pretrainer.run(new Pretrainer.Task(graph, archName, prep, train, validation,
-                        recordingOptions.toReadOptions(), checkpoint, resume));
+                        RecordingSource.files(recordingOptions.toReadOptions()), checkpoint, resume));
             } finally {
                 printer.close();
             }

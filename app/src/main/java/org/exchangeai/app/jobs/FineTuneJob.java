@@ -133,6 +133,7 @@ public final class FineTuneJob implements Job {
         cfg.put("validationFraction", config.validationFraction());
         cfg.put("seed", config.seed());
         cfg.put("multiLabel", config.multiLabel());
+        cfg.put("select", config.selection().key());
         out.put("recordings", examples.size());
         ArrayNode history = out.putArray("history");
 
@@ -141,6 +142,11 @@ public final class FineTuneJob implements Job {
         TrainingResult res = trainer.train(graph, baseSha, examples, prep);
         out.put("status", res.status().name().toLowerCase(Locale.ROOT));
         out.put("bestEpoch", res.bestEpoch());
+        out.put("selection", res.selection());
+        // the selection criterion smoothed over neighbouring epochs, as the kept epoch was chosen
+        for (int i = 0; i < Math.min(history.size(), res.history().size()); i++) {
+            num((ObjectNode) history.get(i), "criterion", res.history().get(i).criterion());
+        }
         ArrayNode cls = out.putArray("classes");
         res.classes().forEach(cls::add);
         if (res.model() == null) {
@@ -182,6 +188,8 @@ public final class FineTuneJob implements Job {
                 num(e, "validationLoss", ev.validationLoss());
                 num(e, "f1Macro", ev.f1Macro());
                 num(e, "f1Weighted", ev.f1Weighted());
+                num(e, "macroAuc", ev.macroAuc());
+                e.put("keptSoFar", ev.keptEpoch());
                 num(e, "learningRate", ev.learningRate());
                 e.put("seconds", ev.elapsed() == null ? 0 : ev.elapsed().toMillis() / 1000.0);
                 out.put("epochs", ev.epochs());

@@ -16,6 +16,7 @@ public record JobInfo(long id, String kind, String title, JobState state, double
         return switch (kind) {
             case "predict" -> "/predict/" + id;
             case "finetune" -> "/finetune/" + id;
+            case "pretrain" -> "/pretrain/" + id;
             case "exchange-pull" -> "/exchange";
             case "import" -> {
                 Matcher m = DATASET.matcher(params == null ? "" : params);

@@ -39,7 +39,7 @@ public final class ModelLibrary {
     /** What the pages show of a model card. */
     public record Card(long parameters, List<String> classes, String labelType, int leads, int samples, double samplingRate,
             String preparation, String preparationError, String provenance, String metrics, List<String> warnings,
-            String origin) {
+            String origin, boolean headTrained) {
     }
 
     /** A model row with its card and file. */
@@ -224,10 +224,15 @@ public final class ModelLibrary {
             o.put("samplingRate", c.samplingRate());
             o.put("preparationError", e.getMessage());
         }
-        o.put("provenance", pretty(c.get(ModelCard.PROVENANCE)));
+        String pretraining = c.get(ModelCard.PRETRAINING);
+        o.put("provenance", pretty(c.get(ModelCard.PROVENANCE) != null ? c.get(ModelCard.PROVENANCE) : pretraining));
         o.put("metrics", pretty(c.get(ModelCard.METRICS)));
+        o.put("headTrained", c.headTrained());
         ArrayNode w = o.putArray("warnings");
         m.warnings().forEach(w::add);
+        if (!c.headTrained()) {
+            w.add("a pretrained encoder whose classifier head is untrained: fine-tune it before predicting");
+        }
         if (origin != null && !origin.isBlank()) {
             o.put("origin", origin.strip());
         }
@@ -297,7 +302,7 @@ public final class ModelLibrary {
 
     static Card card(String json) {
         if (json == null) {
-            return new Card(-1, List.of(), "single", -1, -1, 0, null, "no card", null, null, List.of(), null);
+            return new Card(-1, List.of(), "single", -1, -1, 0, null, "no card", null, null, List.of(), null, true);
         }
         try {
             JsonNode o = JSON.readTree(json);
@@ -307,10 +312,11 @@ public final class ModelLibrary {
             o.path("warnings").forEach(x -> warnings.add(x.asText()));
             return new Card(o.path("parameters").asLong(-1), classes, o.path("labelType").asText("single"), o.path("leads").asInt(-1),
                     o.path("samples").asInt(-1), o.path("samplingRate").asDouble(0), text(o, "preparation"),
-                    text(o, "preparationError"), text(o, "provenance"), text(o, "metrics"), warnings, text(o, "origin"));
+                    text(o, "preparationError"), text(o, "provenance"), text(o, "metrics"), warnings, text(o, "origin"),
+                    o.path("headTrained").asBoolean(true));
         } catch (IOException e) {
             return new Card(-1, List.of(), "single", -1, -1, 0, null, "unreadable card: " + e.getMessage(), null, null,
-                    List.of(), null);
+                    List.of(), null, true);
         }
     }
 

@@ -3,6 +3,7 @@ package org.exchangeai.app.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import org.exchangeai.core.train.EpochSelection;
 import org.exchangeai.core.train.Method;
 import org.exchangeai.core.train.Optimizer;
 import org.exchangeai.core.train.TrainingConfig;
@@ -29,6 +30,9 @@ final class TrainingOptions {
         long seed = Long.parseLong(text(ctx, "seed", String.valueOf(d.seed())));
         Optimizer.Kind optimizer = Optimizer.Kind.parse(text(ctx, "optimizer", d.optimizer().name()));
         boolean lrFind = "on".equals(ctx.formParam("lrFind"));
+        String selectText = ctx.formParam("select");
+        EpochSelection.Criterion select = selectText == null || selectText.isBlank() || selectText.equals("default") ? null
+                : EpochSelection.Criterion.parse(selectText);
         if (epochs < 1 || epochs > 500) {
             throw new IllegalArgumentException("epochs must be between 1 and 500");
         }
@@ -45,7 +49,7 @@ final class TrainingOptions {
             throw new IllegalArgumentException("the validation share must be between 0 and 0.9");
         }
         return new TrainingConfig(method, optimizer, epochs, batch, lr, gamma, d.weightDecay(), valFraction, seed,
-                d.multiLabel(), d.patience(), d.minEpochs(), d.overfitFactor(), lrFind);
+                d.multiLabel(), d.patience(), d.minEpochs(), d.overfitFactor(), lrFind, select);
     }
 
     /** The options as JSON (method excluded), for job parameters and reports. */
@@ -59,6 +63,9 @@ final class TrainingOptions {
         o.put("validationFraction", c.validationFraction());
         o.put("seed", c.seed());
         o.put("learningRateFinder", c.findLearningRate());
+        if (c.select() != null) {
+            o.put("select", c.select().key());
+        }
         return o;
     }
 
@@ -69,7 +76,8 @@ final class TrainingOptions {
                 o.path("epochs").asInt(d.epochs()), o.path("batchSize").asInt(d.batchSize()),
                 o.path("learningRate").asDouble(d.learningRate()), o.path("lrGamma").asDouble(d.lrGamma()), d.weightDecay(),
                 o.path("validationFraction").asDouble(d.validationFraction()), o.path("seed").asLong(d.seed()),
-                d.multiLabel(), d.patience(), d.minEpochs(), d.overfitFactor(), o.path("learningRateFinder").asBoolean(false));
+                d.multiLabel(), d.patience(), d.minEpochs(), d.overfitFactor(), o.path("learningRateFinder").asBoolean(false),
+                o.hasNonNull("select") ? EpochSelection.Criterion.parse(o.get("select").asText()) : null);
     }
 
     private static String text(Context ctx, String name, String fallback) {

@@ -37,7 +37,8 @@ public final class WebServer implements AutoCloseable {
         ModelLibrary library = new ModelLibrary(new Models(ws), builtInModels);
         List<Page> pages = List.of(new LandingPage(services), new DataPage(services), new AnalysePage(services),
                 new JobsPage(services), new ModelsPage(services, library), new PredictPage(services, library),
-                new ComparePage(services, library), new FineTunePage(services, library), new ExchangePage(services, library));
+                new ComparePage(services, library), new FineTunePage(services, library), new PretrainPage(services, library),
+                new ExchangePage(services, library));
         Javalin app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The model library on the two built-in models of the repository's {@code models/} folder
+ * The model library on the built-in models of the repository's {@code models/} folder
  * (their cards as described in {@code models/README.md}: xc_super 4 classes at 100 Hz in µV,
  * InceptionTime 2 placeholder classes).
  */
@@ -35,9 +35,17 @@ class ModelLibraryTest {
             lib.syncBuiltIn();
             lib.syncBuiltIn();
             List<ModelLibrary.Entry> all = lib.list();
-            assertEquals(List.of("InceptionTime_untrained", "xc_super_pretrained"),
+            assertEquals(List.of("InceptionTime_untrained", "cardx_ptbxl", "xc_super_pretrained"),
                     all.stream().map(e -> e.model().name()).toList());
-            ModelLibrary.Entry xc = all.get(1);
+            ModelLibrary.Entry xc = all.get(2);
+            // the shipped pretrained CardX: five multi-label superclasses, its own recipe, a trained head
+            ModelLibrary.Entry cardx = all.get(1);
+            assertEquals(List.of("CD", "HYP", "MI", "NORM", "STTC"), cardx.card().classes());
+            assertEquals("multi", cardx.card().labelType());
+            assertTrue(cardx.card().headTrained());
+            assertTrue(cardx.card().preparation().contains("standardizer leadMeanStd"), cardx.card().preparation());
+            assertTrue(cardx.card().provenance().contains("\"objective\" : \"both\""), cardx.card().provenance());
+            assertTrue(cardx.card().parameters() < 500_000 * 1.01, "CardX stays at most 500 k weights");
             assertTrue(xc.available());
             assertEquals(List.of("CD", "HYP", "MI", "STTC"), xc.card().classes());
             assertEquals(100, xc.card().samplingRate());

@@ -13,10 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.exchangeai.core.ecg.Ecg;
-import org.exchangeai.core.io.EcgReadException;
-import org.exchangeai.core.io.Formats;
-import org.exchangeai.core.io.ReadOptions;
-import org.exchangeai.core.io.ReadResult;
 import org.exchangeai.core.prep.Preparation;
 
 /**
@@ -38,7 +34,7 @@ final class BatchLoader implements AutoCloseable {
 
     private final Corpus corpus;
     private final Preparation preparation;
-    private final ReadOptions readOptions;
+    private final RecordingSource source;
     private final Augmentations augmentations;
     private final List<String> classes;
     private final ExecutorService pool;
@@ -47,11 +43,11 @@ final class BatchLoader implements AutoCloseable {
     private final AtomicInteger reported = new AtomicInteger();
     private final java.util.function.Consumer<String> warn;
 
-    BatchLoader(Corpus corpus, Preparation preparation, ReadOptions readOptions, Augmentations augmentations,
+    BatchLoader(Corpus corpus, Preparation preparation, RecordingSource source, Augmentations augmentations,
             List<String> classes, int threads, java.util.function.Consumer<String> warn) {
         this.corpus = corpus;
         this.preparation = preparation;
-        this.readOptions = readOptions;
+        this.source = source;
         this.augmentations = augmentations;
         this.classes = classes;
         this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
@@ -159,30 +155,23 @@ final class BatchLoader implements AutoCloseable {
                 b.toArray(float[][][]::new), targets, labelled);
     }
 
-    /** The prepared inputs of one corpus item (an archive may hold several recordings). */
+    /** The prepared inputs of one corpus item (an archive may hold several). */
     private List<float[][]> prepared(int index, Corpus.Item item) {
         if (failures.containsKey(index)) {
             return List.of();
         }
-        List<float[][]> out = new ArrayList<>();
-        List<ReadResult> read;
-        if (Formats.isArchive(item.file())) {
-            read = Formats.readEntry(new Formats.Scan.Entry(item.name(), item.file(), null), readOptions);
-        } else {
-            try {
-                Ecg ecg = Formats.read(item.file(), readOptions);
-                read = List.of(new ReadResult(item.name(), item.file(), ecg, null));
-            } catch (EcgReadException e) {
-                read = List.of(new ReadResult(item.name(), item.file(), null, e));
-            }
+        List<Ecg> read;
+        try {
+            read = source.read(item);
+        } catch (Exception e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            fail(index, m.contains(item.name()) ? m : item.name() + ": " + m);
+            return List.of();
         }
-        for (ReadResult r : read) {
-            if (!r.ok()) {
-                fail(index, r.error().getMessage());
-                continue;
-            }
+        List<float[][]> out = new ArrayList<>();
+        for (Ecg ecg : read) {
             try {
-                out.add(preparation.apply(r.ecg()));
+                out.add(preparation.apply(ecg));
             } catch (RuntimeException e) {
                 fail(index, item.name() + ": cannot be prepared: " + e.getMessage());
             }

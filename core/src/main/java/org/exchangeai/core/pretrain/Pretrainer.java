@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.exchangeai.core.eval.RocCurve;
-import org.exchangeai.core.io.ReadOptions;
 import org.exchangeai.core.onnx.HeadSurgery;
 import org.exchangeai.core.onnx.ModelCard;
 import org.exchangeai.core.onnx.OnnxGraph;
@@ -95,12 +94,12 @@ public final class Pretrainer {
      * @param preparation how recordings become its input
      * @param corpus training recordings
      * @param validation held-out recordings (may be empty)
-     * @param readOptions what files cannot say (rate, units)
+     * @param source where the items' signals come from ({@link RecordingSource#files} for files on disk)
      * @param checkpoint where the checkpoint is written after every epoch
      * @param resume continue from {@code checkpoint} when it exists
      */
     public record Task(OnnxGraph graph, String architecture, Preparation preparation, Corpus corpus, Corpus validation,
-            ReadOptions readOptions, Path checkpoint, boolean resume) {
+            RecordingSource source, Path checkpoint, boolean resume) {
     }
 
     public PretrainResult run(Task task) {
@@ -163,10 +162,10 @@ public final class Pretrainer {
 
         try (NDManager root = engine.newBaseManager(device);
              GraphModule module = GraphModule.build(training, root);
-             BatchLoader loader = new BatchLoader(corpus, task.preparation(), task.readOptions(), augment,
+             BatchLoader loader = new BatchLoader(corpus, task.preparation(), task.source(), augment,
                      outputClasses, config.loaderThreads(), w -> emit(PretrainEvent.Kind.WARNING, 0, 0, 0, Double.NaN,
                              Double.NaN, started, 0, w));
-             BatchLoader validationLoader = new BatchLoader(task.validation(), task.preparation(), task.readOptions(),
+             BatchLoader validationLoader = new BatchLoader(task.validation(), task.preparation(), task.source(),
                      augment, outputClasses, 1, w -> { })) {
             boolean contrastive = config.objective().contrastive();
             module.setTrainable(n -> config.objective().supervised() || !head.contains(n));
@@ -516,8 +515,7 @@ public final class Pretrainer {
         p.put("augmentations", Augmentations.Settings.standard(
                 (int) Math.round(config.viewSeconds() * task.preparation().samplingRate())));
         p.put("history", history);
-        p.put("software", Map.of("exchangeai", Engines.class.getPackage().getImplementationVersion() == null
-                        ? "development build" : Engines.class.getPackage().getImplementationVersion(),
+        p.put("software", Map.of("exchangeai", org.exchangeai.core.Version.current(),
                 "java", System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 "engine", "libtorch " + Engines.pytorch().getVersion()));

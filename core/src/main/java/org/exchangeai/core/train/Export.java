@@ -87,7 +87,8 @@ public final class Export {
         meta.put(VALIDATION, json(provenance.validationMetrics()));
         meta.put(CHANGED, json(provenance.changedInitializers()));
         meta.put(CREATED, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        meta.put(RUNTIME, json(Map.of("java", System.getProperty("java.version"),
+        meta.put(RUNTIME, json(Map.of("exchangeai", org.exchangeai.core.Version.current(),
+                "java", System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 "engine", "libtorch " + Engines.pytorch().getVersion())));
         return g.withMetadata(meta);

@@ -30,8 +30,8 @@ import org.exchangeai.core.prep.Preparation;
  * <p>One run: classes = sorted distinct labels; head surgery for that label set; method set-up
  * (head / all / scratch); stratified seeded split; class weights min(count)/count on the training
  * split (the original's rule); optional learning-rate finder; epochs of shuffled mini-batches with
- * exponential learning-rate decay; validation after every epoch; best epoch and stopping by
- * {@link EarlyStopping}; export of the best weights via {@link Export}.
+ * exponential learning-rate decay; validation after every epoch; the kept epoch and stopping by
+ * {@link EpochSelection}; export of the kept epoch's weights via {@link Export}.
  *
  * <p>Repeatable: the same seed, data and configuration give the same weights (libtorch runs on the
  * CPU, shuffling and initialisation use seeded Java generators, dropout the seeded libtorch one).
@@ -44,6 +44,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private Consumer<TrainingEvent> listener = e -> { };
+    private java.util.function.BiConsumer<Integer, GraphModule> epochHook = (e, m) -> { };
 
     public Trainer(TrainingConfig config) {
         this.config = config;
@@ -52,6 +53,15 @@ public final class Trainer {
     /** Receives every event, on the training thread. */
     public Trainer onEvent(Consumer<TrainingEvent> l) {
         this.listener = l;
+        return this;
+    }
+
+    /**
+     * Called after each epoch's validation with the 1-based epoch and the module (training mode off,
+     * weights of that epoch), on the training thread; for studies that score every epoch.
+     */
+    public Trainer onEpochEnd(java.util.function.BiConsumer<Integer, GraphModule> hook) {
+        this.epochHook = hook;
         return this;
     }
 
@@ -347,7 +357,50 @@ public final class Trainer {
                 }
                 f1 = ClassScores.f1MacroWeighted(truth, pred, k);
             }
-            return new double[] {lossSum / Math.max(1, lossCount), f1[0], f1[1]};
+            return new double[] {lossSum / Math.max(1, lossCount), f1[0], f1[1], macroAuc(all, order, k)};
+        }
+
+        /**
+         * Mean one-vs-rest AUC over the classes with positive and negative validation recordings, on
+         * softmax (single-label) or sigmoid (multi-label) scores; NaN when no class has both.
+         */
+        private double macroAuc(float[] logits, int[] order, int k) {
+            int n = order.length;
+            double[][] score = new double[k][n];
+            for (int i = 0; i < n; i++) {
+                if (config.multiLabel()) {
+                    for (int c = 0; c < k; c++) {
+                        score[c][i] = logits[i * k + c];
+                    }
+                } else {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < k; c++) {
+                        max = Math.max(max, logits[i * k + c]);
+                    }
+                    double sum = 0;
+                    for (int c = 0; c < k; c++) {
+                        sum += Math.exp(logits[i * k + c] - max);
+                    }
+                    for (int c = 0; c < k; c++) {
+                        score[c][i] = Math.exp(logits[i * k + c] - max) / sum;
+                    }
+                }
+            }
+            double total = 0;
+            int counted = 0;
+            for (Map.Entry<String, Integer> cls : classIndex.entrySet()) {
+                boolean[] pos = new boolean[n];
+                int p = 0;
+                for (int i = 0; i < n; i++) {
+                    pos[i] = examples.get(order[i]).labels().contains(cls.getKey());
+                    p += pos[i] ? 1 : 0;
+                }
+                if (p > 0 && p < n) {
+                    total += org.exchangeai.core.eval.RocCurve.of(pos, score[cls.getValue()]).auc();
+                    counted++;
+                }
+            }
+            return counted == 0 ? Double.NaN : total / counted;
         }
 
         int[] shuffledTrain(long seed) {
@@ -364,15 +417,17 @@ public final class Trainer {
 
         TrainingResult fit(double lr0, HeadSurgery.Result surgery, OnnxGraph base, String baseSha256, int samplingRate,
                 Preparation preparation, List<String> classes) {
-            EarlyStopping stopping = new EarlyStopping(config.patience(), config.minEpochs(), config.overfitFactor());
+            EpochSelection selection = new EpochSelection(config.selection(), EpochSelection.earliest(config.method()),
+                    config.patience(), config.minEpochs(), config.overfitFactor());
             List<TrainingResult.EpochStats> history = new ArrayList<>();
-            Map<String, Tensor> best = null;
             TrainingResult.Status status = TrainingResult.Status.COMPLETED;
             emit(TrainingEvent.Kind.STARTED, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, lr0,
                     split.train().length + " training, " + split.validation().length + " validation recordings, "
-                            + module.trainableParameters().size() + " trainable tensors");
+                            + module.trainableParameters().size() + " trainable tensors; kept epoch: "
+                            + selection.describe());
             try (Optimizer optimizer = Optimizer.create(config.optimizer(), module.trainableParameters(), root,
-                    config.weightDecay())) {
+                    config.weightDecay()); EpochStates states = new EpochStates()) {
+                int kept = 0;
                 epochs:
                 for (int epoch = 0; epoch < config.epochs(); epoch++) {
                     long epochStart = System.nanoTime();
@@ -396,63 +451,86 @@ public final class Trainer {
                     double trainLoss = sum / batches.size();
                     double[] v = validate();
                     double seconds = (System.nanoTime() - epochStart) / 1e9;
-                    history.add(new TrainingResult.EpochStats(epoch + 1, trainLoss, v[0], v[1], v[2], lr, seconds));
+                    selection.add(v[0], v[1], v[3]);
+                    states.put(epoch + 1, module.state());
+                    epochHook.accept(epoch + 1, module);
+                    history.add(new TrainingResult.EpochStats(epoch + 1, trainLoss, v[0], v[1], v[2], lr, seconds, v[3],
+                            Double.NaN));
+                    int now = selection.bestEpoch();
                     emit(TrainingEvent.Kind.EPOCH, epoch + 1, 0, trainLoss, v[0], v[1], v[2], lr,
                             String.format(Locale.ROOT, "epoch %d: train loss %.4f, validation loss %.4f, F1 %.3f "
-                                    + "(macro) %.3f (weighted)", epoch + 1, trainLoss, v[0], v[1], v[2]));
-                    if (stopping.isNewBest(epoch, v[0], v[2])) {
-                        best = module.state();
-                        emit(TrainingEvent.Kind.NEW_BEST, epoch + 1, 0, trainLoss, v[0], v[1], v[2], lr, "new best");
-                    } else if (stopping.shouldStop(epoch, v[0])) {
+                                    + "(macro) %.3f (weighted), AUC %.3f (macro)", epoch + 1, trainLoss, v[0], v[1], v[2],
+                                    v[3]), v[3], now);
+                    if (now != kept) {
+                        kept = now;
+                        TrainingResult.EpochStats k = history.get(kept - 1);
+                        emit(TrainingEvent.Kind.NEW_BEST, epoch + 1, 0, k.trainLoss(), k.validationLoss(), k.f1Macro(),
+                                k.f1Weighted(), lr, "keeping epoch " + kept, k.macroAuc(), kept);
+                    }
+                    if (selection.shouldStop()) {
                         status = TrainingResult.Status.STOPPED_EARLY;
                         emit(TrainingEvent.Kind.EARLY_STOP, epoch + 1, 0, trainLoss, v[0], v[1], v[2], lr,
-                                "stopped early; best epoch " + (stopping.bestEpoch() + 1));
+                                "stopped early; kept epoch " + kept, v[3], kept);
                         break;
                     }
                 }
+                double[] curve = selection.smoothed();
+                for (int i = 0; i < history.size(); i++) {
+                    TrainingResult.EpochStats e = history.get(i);
+                    history.set(i, new TrainingResult.EpochStats(e.epoch(), e.trainLoss(), e.validationLoss(), e.f1Macro(),
+                            e.f1Weighted(), e.learningRate(), e.seconds(), e.macroAuc(), curve[i]));
+                }
+                int bestEpoch = selection.bestEpoch();
+                OnnxGraph model = null;
+                if (bestEpoch > 0) {
+                    module.load(states.get(bestEpoch));
+                    TrainingResult.EpochStats b = history.get(bestEpoch - 1);
+                    Map<String, Object> hyper = new LinkedHashMap<>();
+                    hyper.put("optimizer", config.optimizer().label());
+                    hyper.put("learning_rate", lr0);
+                    hyper.put("lr_gamma", config.lrGamma());
+                    hyper.put("weight_decay", config.weightDecay() >= 0 ? config.weightDecay()
+                            : config.optimizer() == Optimizer.Kind.ADAMW ? 0.01 : 0.0);
+                    hyper.put("batch_size", config.batchSize());
+                    hyper.put("max_epochs", config.epochs());
+                    hyper.put("epochs_run", history.size());
+                    hyper.put("best_epoch", b.epoch());
+                    hyper.put("epoch_selection", selection.describe());
+                    hyper.put("validation_fraction", config.validationFraction());
+                    hyper.put("seed", config.seed());
+                    hyper.put("learning_rate_finder", config.findLearningRate());
+                    Map<String, Integer> counts = new TreeMap<>();
+                    examples.forEach(e -> e.labels().forEach(l -> counts.merge(l, 1, Integer::sum)));
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    metrics.put("validation_loss", b.validationLoss());
+                    metrics.put("f1_macro", b.f1Macro());
+                    metrics.put("f1_weighted", b.f1Weighted());
+                    metrics.put("macro_auc", b.macroAuc());
+                    metrics.put("train_loss", b.trainLoss());
+                    Provenance p = new Provenance(baseSha256, config.method(), hyper, counts, metrics, surgery.changed());
+                    model = Export.finish(module.toGraph(), base, classes, samplingRate, preparation, config.multiLabel(),
+                            p);
+                }
+                emit(TrainingEvent.Kind.FINISHED, history.size(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, lr0,
+                        status + ", kept epoch " + bestEpoch + " (" + selection.describe() + ")", Double.NaN, bestEpoch);
+                return new TrainingResult(status, model, List.copyOf(classes), bestEpoch, List.copyOf(history),
+                        surgery.changed(), lr0, selection.describe());
             }
-            OnnxGraph model = null;
-            if (best != null) {
-                module.load(best);
-                TrainingResult.EpochStats b = history.get(stopping.bestEpoch());
-                Map<String, Object> hyper = new LinkedHashMap<>();
-                hyper.put("optimizer", config.optimizer().label());
-                hyper.put("learning_rate", lr0);
-                hyper.put("lr_gamma", config.lrGamma());
-                hyper.put("weight_decay", config.weightDecay() >= 0 ? config.weightDecay()
-                        : config.optimizer() == Optimizer.Kind.ADAMW ? 0.01 : 0.0);
-                hyper.put("batch_size", config.batchSize());
-                hyper.put("max_epochs", config.epochs());
-                hyper.put("epochs_run", history.size());
-                hyper.put("best_epoch", b.epoch());
-                hyper.put("validation_fraction", config.validationFraction());
-                hyper.put("seed", config.seed());
-                hyper.put("learning_rate_finder", config.findLearningRate());
-                Map<String, Integer> counts = new TreeMap<>();
-                examples.forEach(e -> e.labels().forEach(l -> counts.merge(l, 1, Integer::sum)));
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                metrics.put("validation_loss", b.validationLoss());
-                metrics.put("f1_macro", b.f1Macro());
-                metrics.put("f1_weighted", b.f1Weighted());
-                metrics.put("train_loss", b.trainLoss());
-                Provenance p = new Provenance(baseSha256, config.method(), hyper, counts, metrics, surgery.changed());
-                model = Export.finish(module.toGraph(), base, classes, samplingRate, preparation, config.multiLabel(), p);
-            }
-            int bestEpoch = best == null ? 0 : stopping.bestEpoch() + 1;
-            emit(TrainingEvent.Kind.FINISHED, history.size(), 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, lr0,
-                    status + ", best epoch " + bestEpoch);
-            return new TrainingResult(status, model, List.copyOf(classes), bestEpoch, List.copyOf(history),
-                    surgery.changed(), lr0);
         }
 
         void emit(TrainingEvent.Kind kind, int epoch, int batch, double trainLoss, double valLoss, double f1Macro,
                 double f1Weighted, double lr, String message) {
+            emit(kind, epoch, batch, trainLoss, valLoss, f1Macro, f1Weighted, lr, message, Double.NaN, 0);
+        }
+
+        void emit(TrainingEvent.Kind kind, int epoch, int batch, double trainLoss, double valLoss, double f1Macro,
+                double f1Weighted, double lr, String message, double auc, int kept) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             long total = (long) batchesPerEpoch * config.epochs();
             Duration eta = batchesDone == 0 ? Duration.ZERO
                     : elapsed.multipliedBy(Math.max(0, total - batchesDone)).dividedBy(batchesDone);
             listener.accept(new TrainingEvent(kind, epoch, config.epochs(), batch, batchesPerEpoch, trainLoss, valLoss,
-                    f1Macro, f1Weighted, lr, elapsed, eta, message));
+                    f1Macro, f1Weighted, lr, elapsed, eta, message, auc, kept));
         }
     }
 }

@@ -18,10 +18,34 @@ package org.exchangeai.core.train;
  * @param minEpochs the overfitting rule is not applied before this epoch
  * @param overfitFactor stop when the validation loss exceeds the best by this factor (after minEpochs)
  * @param findLearningRate run the learning-rate finder first and use its suggestion (capped by learningRate)
+ * @param select what decides the kept epoch ({@link EpochSelection}); {@code null} means the method's default
  */
 public record TrainingConfig(Method method, Optimizer.Kind optimizer, int epochs, int batchSize, double learningRate,
         double lrGamma, double weightDecay, double validationFraction, long seed, boolean multiLabel, int patience,
-        int minEpochs, double overfitFactor, boolean findLearningRate) {
+        int minEpochs, double overfitFactor, boolean findLearningRate, EpochSelection.Criterion select) {
+
+    /** A configuration with the method's default epoch selection. */
+    public TrainingConfig(Method method, Optimizer.Kind optimizer, int epochs, int batchSize, double learningRate,
+            double lrGamma, double weightDecay, double validationFraction, long seed, boolean multiLabel, int patience,
+            int minEpochs, double overfitFactor, boolean findLearningRate) {
+        this(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay, validationFraction, seed,
+                multiLabel, patience, minEpochs, overfitFactor, findLearningRate, null);
+    }
+
+    /** The criterion that decides the kept epoch: the configured one, else the method's default. */
+    public EpochSelection.Criterion selection() {
+        return select != null ? select : EpochSelection.defaultCriterion(method);
+    }
+
+    public TrainingConfig withSelect(EpochSelection.Criterion c) {
+        return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate, c);
+    }
+
+    public TrainingConfig withPatience(int p) {
+        return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
+                validationFraction, seed, multiLabel, p, minEpochs, overfitFactor, findLearningRate, select);
+    }
 
     public TrainingConfig {
         if (epochs < 1 || batchSize < 2) {
@@ -39,31 +63,31 @@ public record TrainingConfig(Method method, Optimizer.Kind optimizer, int epochs
 
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(method, optimizer, e, batchSize, learningRate, lrGamma, weightDecay,
-                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate, select);
     }
 
     public TrainingConfig withBatchSize(int b) {
         return new TrainingConfig(method, optimizer, epochs, b, learningRate, lrGamma, weightDecay,
-                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate, select);
     }
 
     public TrainingConfig withOptimizer(Optimizer.Kind o, double lr) {
         return new TrainingConfig(method, o, epochs, batchSize, lr, lrGamma, weightDecay,
-                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, findLearningRate, select);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
-                validationFraction, s, multiLabel, patience, minEpochs, overfitFactor, findLearningRate);
+                validationFraction, s, multiLabel, patience, minEpochs, overfitFactor, findLearningRate, select);
     }
 
     public TrainingConfig withMultiLabel(boolean m) {
         return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
-                validationFraction, seed, m, patience, minEpochs, overfitFactor, findLearningRate);
+                validationFraction, seed, m, patience, minEpochs, overfitFactor, findLearningRate, select);
     }
 
     public TrainingConfig withLearningRateFinder(boolean f) {
         return new TrainingConfig(method, optimizer, epochs, batchSize, learningRate, lrGamma, weightDecay,
-                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, f);
+                validationFraction, seed, multiLabel, patience, minEpochs, overfitFactor, f, select);
     }
 }

@@ -19,10 +19,19 @@ import java.time.Duration;
  * @param elapsed time since the start
  * @param eta estimated time left if all epochs run
  * @param message a human-readable line
+ * @param macroAuc validation macro AUC (epoch events)
+ * @param keptEpoch the epoch the run would keep if it ended now (epoch events; 0 otherwise)
  */
 public record TrainingEvent(Kind kind, int epoch, int epochs, int batch, int batches, double trainLoss,
         double validationLoss, double f1Macro, double f1Weighted, double learningRate, Duration elapsed,
-        Duration eta, String message) {
+        Duration eta, String message, double macroAuc, int keptEpoch) {
+
+    public TrainingEvent(Kind kind, int epoch, int epochs, int batch, int batches, double trainLoss,
+            double validationLoss, double f1Macro, double f1Weighted, double learningRate, Duration elapsed,
+            Duration eta, String message) {
+        this(kind, epoch, epochs, batch, batches, trainLoss, validationLoss, f1Macro, f1Weighted, learningRate, elapsed,
+                eta, message, Double.NaN, 0);
+    }
 
     public enum Kind {
         STARTED, LEARNING_RATE_FOUND, BATCH, EPOCH, NEW_BEST, EARLY_STOP, CANCELLED, FINISHED
