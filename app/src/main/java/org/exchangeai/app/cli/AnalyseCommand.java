@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  * file's own rate, {@code null} for a point not found; a wave not found in a beat is not listed),
  * {@code measurements} and {@code error}.
  */
-@Command(name = "analyse", aliases = "analyze",
+@Command(name = "analyse", mixinStandardHelpOptions = true, aliases = "analyze",
         description = "Detect R peaks, delineate P/QRS/T and measure HR, HRV, PR, QRS, QT, QTc and axis.")
 public final class AnalyseCommand implements Callable<Integer> {
 

@@ -12,12 +12,12 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.ecg.SourceInfo;
-import org.exchangeai.core.io.CsvWriter;
 import org.exchangeai.core.io.Formats;
-import org.exchangeai.core.io.NpyWriter;
 import org.exchangeai.core.io.ReadOptions;
 import org.exchangeai.core.io.ReadResult;
-import org.exchangeai.core.io.WfdbWriter;
+import org.exchangeai.core.io.numeric.NpyWriter;
+import org.exchangeai.core.io.text.CsvWriter;
+import org.exchangeai.core.io.wfdb.WfdbWriter;
 import org.exchangeai.core.model.OnnxModel;
 import org.exchangeai.core.prep.Preparation;
 import org.exchangeai.core.prep.Prepared;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * Writes harmonised recordings (mV, canonical lead order) as CSV, NumPy or WFDB, mirroring the
  * input folder layout, with an {@code index.jsonl} describing every recording and its output.
  */
-@Command(name = "convert", description = "Write recordings as harmonised CSV, NumPy or WFDB files (mV, canonical lead order).")
+@Command(name = "convert", mixinStandardHelpOptions = true, description = "Write recordings as harmonised CSV, NumPy or WFDB files (mV, canonical lead order).")
 public final class ConvertCommand implements Callable<Integer> {
 
     /** Output formats. */

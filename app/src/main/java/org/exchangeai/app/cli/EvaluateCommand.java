@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** How good a model is on the user's labelled recordings. */
-@Command(name = "evaluate", description = "Evaluate a model on labelled recordings: per-class F1, ROC/AUC, thresholds.")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a model on labelled recordings: per-class F1, ROC/AUC, thresholds.")
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin

@@ -98,7 +98,7 @@ public final class ExchangeCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List the models on an exchange.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the models on an exchange.")
     static final class List implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
@@ -129,7 +129,7 @@ public final class ExchangeCommand implements Runnable {
         }
     }
 
-    @Command(name = "pull", description = "Download a model, verify size, SHA-256 and that it loads, then install it"
+    @Command(name = "pull", mixinStandardHelpOptions = true, description = "Download a model, verify size, SHA-256 and that it loads, then install it"
             + " where 'models' and 'predict --model NAME' find it.")
     static final class Pull implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -162,7 +162,7 @@ public final class ExchangeCommand implements Runnable {
         }
     }
 
-    @Command(name = "push", description = "Publish a model with its card; an existing version is kept unless --force.")
+    @Command(name = "push", mixinStandardHelpOptions = true, description = "Publish a model with its card; an existing version is kept unless --force.")
     static final class Push implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
@@ -210,7 +210,7 @@ public final class ExchangeCommand implements Runnable {
         }
     }
 
-    @Command(name = "quarantine", description = "List downloads that were refused by the integrity check, and why.")
+    @Command(name = "quarantine", mixinStandardHelpOptions = true, description = "List downloads that were refused by the integrity check, and why.")
     static final class Quarantine implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Fine-tunes an ONNX model (or trains a zoo architecture) on labelled recordings and writes a new ONNX model. */
-@Command(name = "finetune", description = "Fine-tune a model or train a zoo architecture on labelled recordings; "
+@Command(name = "finetune", mixinStandardHelpOptions = true, description = "Fine-tune a model or train a zoo architecture on labelled recordings; "
         + "writes the best epoch as ONNX plus a JSON training report.")
 public final class FinetuneCommand implements Callable<Integer> {
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Lists what is in files and folders: one line (or JSON object) per recording, then a summary. */
-@Command(name = "inspect", description = "Show format, leads, rate, duration, units and warnings of each recording.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show format, leads, rate, duration, units and warnings of each recording.")
 public final class InspectCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files, folders (searched recursively) or ZIP archives.")

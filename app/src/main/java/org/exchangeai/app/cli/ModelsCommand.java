@@ -10,7 +10,7 @@ import org.exchangeai.core.prep.Preparation;
 import picocli.CommandLine.Command;
 
 /** Lists the models the platform knows, with their cards. */
-@Command(name = "models", description = "List the built-in models and yours, with classes, rate and preparation.")
+@Command(name = "models", mixinStandardHelpOptions = true, description = "List the built-in models and yours, with classes, rate and preparation.")
 public final class ModelsCommand implements Callable<Integer> {
 
     @Override

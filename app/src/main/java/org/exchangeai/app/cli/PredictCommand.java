@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Runs a model over recordings and writes one CSV row of class probabilities per recording. */
-@Command(name = "predict", description = "Predict class probabilities for each recording with an ONNX model.")
+@Command(name = "predict", mixinStandardHelpOptions = true, description = "Predict class probabilities for each recording with an ONNX model.")
 public final class PredictCommand implements Callable<Integer> {
 
     @Mixin

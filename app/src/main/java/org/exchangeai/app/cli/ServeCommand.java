@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Starts the web platform. */
-@Command(name = "serve", description = "Start the web platform on this machine.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the web platform on this machine.")
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8000", description = "Port to listen on (default ${DEFAULT-VALUE}).")

@@ -16,11 +16,11 @@ import org.exchangeai.app.store.Workspace;
 import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.ecg.Measurement;
 import org.exchangeai.core.ecg.SourceInfo;
-import org.exchangeai.core.io.Archives;
 import org.exchangeai.core.io.EcgReadException;
 import org.exchangeai.core.io.Formats;
 import org.exchangeai.core.io.ReadOptions;
 import org.exchangeai.core.io.ReadResult;
+import org.exchangeai.core.io.archive.Archives;
 
 /**
  * Reads every recording in an upload folder into a dataset. Each recording is stored whole

@@ -13,8 +13,8 @@ import java.util.zip.ZipOutputStream;
 import org.exchangeai.app.store.Datasets.Dataset;
 import org.exchangeai.app.store.Datasets.Recording;
 import org.exchangeai.core.ecg.Ecg;
-import org.exchangeai.core.io.CsvWriter;
-import org.exchangeai.core.io.NpyWriter;
+import org.exchangeai.core.io.numeric.NpyWriter;
+import org.exchangeai.core.io.text.CsvWriter;
 
 /** Streams a dataset's harmonised recordings as a ZIP of CSV, JSON or NPY files. */
 final class Export {

@@ -33,7 +33,7 @@ class AnalyseCommandTest {
 
         List<Integer> reference = List.of();
         byte[] ann = Files.readAllBytes(TestData.data("ludb/data/2.ii"));
-        reference = org.exchangeai.core.io.WfdbAnnotationReader.parse(ann, "II").stream()
+        reference = org.exchangeai.core.io.wfdb.WfdbAnnotationReader.parse(ann, "II").stream()
                 .filter(a -> a.code().equals("N")).map(a -> (int) a.sample()).toList();
         JsonNode r = j.get("rpeaks");
         for (int ref : reference) {

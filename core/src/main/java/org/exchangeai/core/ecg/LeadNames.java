@@ -66,6 +66,29 @@ public final class LeadNames {
         return new Parsed(canonical, inverted);
     }
 
+    /**
+     * Names of other physiological signals that files store beside the ECG, often in a voltage
+     * unit or with none (WFDB's default unit is mV): blood pressures, plethysmogram, respiration,
+     * oxygen saturation, EEG/EMG/EOG, accelerometers, temperature. Matched on the name without
+     * spaces, dashes and case, at its start.
+     */
+    private static final Pattern NON_ECG = Pattern.compile(
+            "^(PLETH|PLET|PPG|RESP|RESPIRATION|IMPEDANCE|THOR|ABDO?|FLOW|AIRFLOW|NASAL|ABP|ART|AOBP|NBP|NIBP|BP|PAP|CVP"
+                    + "|RAP|LAP|UAP|ICP|PAWP|SPO2|SAO2|SO2|OXY|CO2|ETCO2|PCO2|TEMP|EEG|EMG|EOG|ACC|GYRO|POS|PULSE|HR$"
+                    + "|STATUS|EVENT|LEADOFF|MARKER|TRIGGER|SOUND|PCG|MIC)");
+
+    /**
+     * Whether a channel name says the channel is another kind of physiological signal, never an
+     * ECG lead ({@code PLETH}, {@code RESP}, {@code ABP}, {@code SpO2}, {@code EEG Fp1}, …).
+     */
+    public static boolean isNonEcgSignal(String raw) {
+        if (raw == null) {
+            return false;
+        }
+        String s = raw.strip().toUpperCase(Locale.ROOT).replaceAll("[\\s_.-]", "");
+        return !s.isEmpty() && NON_ECG.matcher(s).find();
+    }
+
     /** The canonical spelling of a lead name ({@link #parse} without the inversion flag). */
     public static String normalize(String raw) {
         return parse(raw).name();

@@ -18,6 +18,15 @@ public interface EcgFormat {
     boolean detect(Path file, byte[] head);
 
     /**
+     * Whether a file that {@link #detect} refused still looks like this format (its name or first
+     * bytes), so that reading it as this format explains which field is wrong. Formats that
+     * recognise every file of theirs by a magic number need not override it.
+     */
+    default boolean resembles(Path file, byte[] head) {
+        return false;
+    }
+
+    /**
      * Other files this recording reads besides {@code file} (a WFDB header's signal and
      * annotation files), so that a folder scan does not read them again on their own.
      */

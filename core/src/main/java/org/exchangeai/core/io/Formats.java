@@ -9,8 +9,25 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.exchangeai.core.ecg.Ecg;
+import org.exchangeai.core.io.archive.Archives;
+import org.exchangeai.core.io.dicom.DicomReader;
+import org.exchangeai.core.io.edf.EdfReader;
+import org.exchangeai.core.io.ishne.IshneReader;
+import org.exchangeai.core.io.mfer.MferReader;
+import org.exchangeai.core.io.norav.NoravRdtReader;
+import org.exchangeai.core.io.numeric.MatReader;
+import org.exchangeai.core.io.numeric.NpyReader;
+import org.exchangeai.core.io.numeric.RawDatReader;
+import org.exchangeai.core.io.scp.ScpEcgReader;
+import org.exchangeai.core.io.text.CsvReader;
+import org.exchangeai.core.io.text.TextExportReader;
+import org.exchangeai.core.io.vendorxml.Hl7AecgReader;
+import org.exchangeai.core.io.vendorxml.MuseXmlReader;
+import org.exchangeai.core.io.vendorxml.PhilipsXmlReader;
+import org.exchangeai.core.io.vendorxml.SchillerXmlReader;
+import org.exchangeai.core.io.vendorxml.StripDataXmlReader;
+import org.exchangeai.core.io.wfdb.WfdbReader;
 
 /** The registry of formats, detection by content, and reading of files and folders. */
 public final class Formats {
@@ -24,13 +41,17 @@ public final class Formats {
             new IshneReader(),
             new ScpEcgReader(),
             new EdfReader(),
+            new MferReader(),
+            new NoravRdtReader(),
             new NpyReader(),
             new MatReader(),
             new MuseXmlReader(),
             new Hl7AecgReader(),
             new PhilipsXmlReader(),
             new StripDataXmlReader(),
+            new SchillerXmlReader(),
             new WfdbReader(),
+            new TextExportReader(),
             new CsvReader(),
             new RawDatReader()
     );
@@ -69,17 +90,64 @@ public final class Formats {
             throw new EcgReadException(name, "cannot be read: " + e.getMessage(), e);
         }
         if (format == null) {
+            Ecg near = readResembling(file, options);
+            if (near != null) {
+                return near;
+            }
             throw new EcgReadException(name, "not a recognised ECG format (" + describeHead(file) + ")");
         }
+        return readAs(format, file, options);
+    }
+
+    /**
+     * A file no format recognises may still look like one of them (a {@code .hea} whose record
+     * line has a zero rate): reading it as that format gives the reason that names the field,
+     * rather than "not a recognised ECG format".
+     */
+    private static Ecg readResembling(Path file, ReadOptions options) throws EcgReadException {
+        byte[] head;
         try {
-            return format.read(file, options);
+            head = head(file);
+        } catch (IOException e) {
+            return null;
+        }
+        for (EcgFormat f : FORMATS) {
+            if (f.resembles(file, head)) {
+                return readAs(f, file, options);
+            }
+        }
+        return null;
+    }
+
+    private static Ecg readAs(EcgFormat format, Path file, ReadOptions options) throws EcgReadException {
+        String name = file.toString();
+        Ecg ecg;
+        try {
+            ecg = format.read(file, options);
         } catch (EcgReadException e) {
             throw e;
         } catch (OutOfMemoryError e) {
-            throw new EcgReadException(name, "too large to read into memory", e);
-        } catch (RuntimeException e) {
-            throw new EcgReadException(name, "malformed " + format.name() + " file: " + e, e);
+            throw new EcgReadException(name, format.name() + " file too large to read into the memory available", e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new EcgReadException(name, "malformed " + format.name()
+                    + " file: its structure is inconsistent (the reader met a value it could not place)", e);
         }
+        ReadLimits.checkRate(name, format.name(), "the sampling rate", ecg.fs());
+        return withAmplitudeWarning(ecg);
+    }
+
+    /** Adds the implausible-amplitude warning unless the reader already gave one about amplitudes. */
+    private static Ecg withAmplitudeWarning(Ecg ecg) {
+        for (String w : ecg.warnings()) {
+            if (w.contains(" mV") && (w.contains("beyond") || w.contains("implausible"))) {
+                return ecg;
+            }
+        }
+        String warning = ReadLimits.amplitudeWarning(ecg.samples());
+        if (warning == null) {
+            return ecg;
+        }
+        return ecg.toBuilder().warning(warning).build();
     }
 
     /**
@@ -123,11 +191,11 @@ public final class Formats {
         java.util.Map<Path, Path> roots = new java.util.HashMap<>();
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
-                try (Stream<Path> walk = Files.walk(input)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(f -> {
+                try {
+                    for (Path f : walk(input)) {
                         files.add(f);
                         roots.put(f, input);
-                    });
+                    }
                 } catch (IOException e) {
                     explicit.add(new Scan.Entry(input.toString(), input, input.getParent()));
                 }
@@ -139,20 +207,26 @@ public final class Formats {
         List<Path> candidates = new ArrayList<>();
         List<Scan.Skipped> skipped = new ArrayList<>();
         for (Path f : files) {
-            if (isAuxiliary(f)) {
+            if (isAuxiliaryName(f)) {
+                skipped.add(new Scan.Skipped(f, "not a recording (documentation or label file)"));
+                continue;
+            }
+            EcgFormat format = null;
+            try {
+                format = detect(f);
+            } catch (IOException ignored) {
+                // reported when the file itself is read
+            }
+            if (format == null && isAuxiliary(f)) {
+                // by content first: a .txt export of samples is a recording, a .txt note is not
                 skipped.add(new Scan.Skipped(f, "not a recording (documentation or label file)"));
                 continue;
             }
             candidates.add(f);
-            try {
-                EcgFormat format = detect(f);
-                if (format != null) {
-                    for (Path c : format.companions(f)) {
-                        claimed.add(c.toAbsolutePath().normalize());
-                    }
+            if (format != null) {
+                for (Path c : format.companions(f)) {
+                    claimed.add(c.toAbsolutePath().normalize());
                 }
-            } catch (IOException ignored) {
-                // reported when the file itself is read
             }
         }
         List<Scan.Entry> recordings = new ArrayList<>(explicit);
@@ -167,6 +241,32 @@ public final class Formats {
             recordings.add(new Scan.Entry(f.toString(), f, roots.get(f)));
         }
         return new Scan(recordings, skipped);
+    }
+
+    /**
+     * The regular files under {@code dir}, sorted, following symbolic links (a folder given as a
+     * link, or links inside it) but visiting a folder reached twice through a link cycle once.
+     */
+    private static List<Path> walk(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (a.isRegularFile()) {
+                            out.add(file);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                        // a link cycle or an unreadable entry: left out, the rest is still read
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+        out.sort(null);
+        return out;
     }
 
     /** The outcome of {@link #scan}. */
@@ -195,12 +295,23 @@ public final class Formats {
             "labels.csv", "metadata.csv", "index.jsonl", "reference.csv", "md5sums.txt");
     private static final Set<String> AUXILIARY_EXTENSIONS = Set.of(
             "md", "txt", "json", "jsonl", "png", "jpg", "jpeg", "gif", "pdf", "html", "htm", "py", "m", "ipynb",
-            "log", "gitignore", "sh", "onnx");
+            "log", "gitignore", "sh", "onnx", "des", "rtf", "doc", "docx", "xls", "xlsx", "ini", "cfg", "yaml", "yml",
+            "toml");
 
-    /** Files that are never recordings: documentation, images, label tables by their usual names. */
+    /** Files that are never recordings by their name: hidden files, READMEs, label tables. */
+    static boolean isAuxiliaryName(Path f) {
+        String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.startsWith(".") || AUXILIARY_NAMES.contains(name);
+    }
+
+    /**
+     * Files that are usually not recordings: documentation, images, label tables by their usual
+     * names and extensions. A folder scan still reads a file of such an extension when a format
+     * recognises its content.
+     */
     public static boolean isAuxiliary(Path f) {
         String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.startsWith(".") || AUXILIARY_NAMES.contains(name)) {
+        if (isAuxiliaryName(f)) {
             return true;
         }
         int dot = name.lastIndexOf('.');

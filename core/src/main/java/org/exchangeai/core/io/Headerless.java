@@ -13,29 +13,29 @@ import org.exchangeai.core.ecg.Units;
  * standalone MATLAB matrices, header-less raw {@code .dat}): what {@link ReadOptions} supply, and
  * the documented fallbacks when they do not.
  */
-final class Headerless {
+public final class Headerless {
 
     /**
      * Sample counts of a 10-second clinical ECG and the rate they imply. Used only when no rate
      * is given, and always with a warning.
      */
-    static final int[][] TEN_SECOND_RATES = {{1000, 100}, {2500, 250}, {5000, 500}};
+    public static final int[][] TEN_SECOND_RATES = {{1000, 100}, {2500, 250}, {5000, 500}};
 
     /** Above this many mV a value is no plausible ECG amplitude (same threshold as the original platform's µV check). */
-    static final double IMPLAUSIBLE_MV = 100;
+    public static final double IMPLAUSIBLE_MV = 100;
 
     private Headerless() {
     }
 
     /** A sampling rate and, when it was assumed rather than given, the warning that says so. */
-    record Rate(double fs, String warning) {
+    public record Rate(double fs, String warning) {
     }
 
     /**
      * The rate from {@code --fs}; else the 10-second rule ({@link #TEN_SECOND_RATES}); else an
      * error asking for {@code --fs}.
      */
-    static Rate rate(String file, ReadOptions options, int samples) throws EcgReadException {
+    public static Rate rate(String file, ReadOptions options, int samples) throws EcgReadException {
         if (options != null && options.fs() != null) {
             return new Rate(options.fs(), null);
         }
@@ -54,7 +54,7 @@ final class Headerless {
      * {@code --adc-gain} (default 1). Units {@code adu} (device units) require a gain and mean
      * gain units per mV.
      */
-    static double millivoltsPerValue(String file, ReadOptions options, String defaultUnits, double defaultGain)
+    public static double millivoltsPerValue(String file, ReadOptions options, String defaultUnits, double defaultGain)
             throws EcgReadException {
         String units = options != null && options.units() != null ? options.units() : null;
         Double gain = options != null ? options.adcGain() : null;
@@ -79,7 +79,7 @@ final class Headerless {
     }
 
     /** How the options describe the stored numbers, for {@code SourceInfo.units}. */
-    static String storedUnits(ReadOptions options, String defaultUnits) {
+    public static String storedUnits(ReadOptions options, String defaultUnits) {
         if (options != null && options.adcGain() != null) {
             return "adu";
         }
@@ -90,7 +90,7 @@ final class Headerless {
      * Lead names for {@code count} unnamed columns: {@code --leads}; else the standard 12 for 12,
      * I, II, V1–V6 for 8 (the common 8 independent leads); else {@code ch1…chN} with a warning.
      */
-    static List<String> leadNames(String file, ReadOptions options, int count, List<String> warnings)
+    public static List<String> leadNames(String file, ReadOptions options, int count, List<String> warnings)
             throws EcgReadException {
         if (options != null && options.leads() != null) {
             if (options.leads().size() != count) {
@@ -100,10 +100,13 @@ final class Headerless {
             return options.leads();
         }
         if (count == 12) {
+            warnings.add("lead names not stored in the file: the 12 leads are read in the standard order I, II, III, "
+                    + "aVR, aVL, aVF, V1-V6; pass --leads if the order differs");
             return LeadNames.STANDARD_12;
         }
         if (count == 8) {
-            warnings.add("8 unnamed leads read as I, II, V1-V6; pass --leads if the order differs");
+            warnings.add("8 unnamed leads read as I, II, V1-V6; III, aVR, aVL and aVF are not derived from names the "
+                    + "file does not give: pass --leads I,II,V1,V2,V3,V4,V5,V6 to confirm the order (then they are)");
             return List.of("I", "II", "V1", "V2", "V3", "V4", "V5", "V6");
         }
         List<String> names = new ArrayList<>();
@@ -115,10 +118,18 @@ final class Headerless {
     }
 
     /**
+     * Whether limb leads may be derived from a header-less file's leads: only when the user named
+     * them ({@code --leads}); names this class assumes are never the basis of derived leads.
+     */
+    public static boolean mayDerive(ReadOptions options) {
+        return options != null && options.leads() != null;
+    }
+
+    /**
      * A warning when no units were given and the values, read as mV, are far beyond any ECG
      * amplitude: they are then most likely µV or device units.
      */
-    static String amplitudeWarning(ReadOptions options, double maxAbsMillivolts) {
+    public static String amplitudeWarning(ReadOptions options, double maxAbsMillivolts) {
         boolean given = options != null && (options.units() != null || options.adcGain() != null);
         if (given || !(maxAbsMillivolts > IMPLAUSIBLE_MV)) {
             return null;
@@ -128,7 +139,7 @@ final class Headerless {
     }
 
     /** Whether a WFDB header with the same stem lies beside {@code file} (then WFDB reads it). */
-    static boolean hasWfdbHeader(Path file) {
+    public static boolean hasWfdbHeader(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
@@ -136,13 +147,13 @@ final class Headerless {
         return dir != null && (Files.exists(dir.resolve(stem + ".hea")) || Files.exists(dir.resolve(stem + ".HEA")));
     }
 
-    static String extension(Path file) {
+    public static String extension(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(dot + 1) : "";
     }
 
-    static double maxAbs(float[][] leads) {
+    public static double maxAbs(float[][] leads) {
         double m = 0;
         for (float[] lead : leads) {
             for (float v : lead) {

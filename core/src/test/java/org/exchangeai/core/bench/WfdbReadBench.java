@@ -11,7 +11,7 @@ import org.exchangeai.core.TestData;
 import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.io.EcgReadException;
 import org.exchangeai.core.io.ReadOptions;
-import org.exchangeai.core.io.WfdbReader;
+import org.exchangeai.core.io.wfdb.WfdbReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.exchangeai.core.TestData;
 import org.exchangeai.core.io.ReadOptions;
-import org.exchangeai.core.io.WfdbReader;
+import org.exchangeai.core.io.wfdb.WfdbReader;
 import org.junit.jupiter.api.Test;
 
 class WavesTest {

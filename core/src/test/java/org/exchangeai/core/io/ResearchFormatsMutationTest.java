@@ -8,6 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.exchangeai.core.TestData;
+import org.exchangeai.core.io.edf.EdfReader;
+import org.exchangeai.core.io.numeric.MatReader;
+import org.exchangeai.core.io.numeric.NpyReader;
+import org.exchangeai.core.io.text.CsvReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

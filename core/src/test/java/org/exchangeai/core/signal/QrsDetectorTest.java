@@ -7,7 +7,7 @@ import org.exchangeai.core.TestData;
 import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.io.Formats;
 import org.exchangeai.core.io.ReadOptions;
-import org.exchangeai.core.io.WfdbAnnotationReader;
+import org.exchangeai.core.io.wfdb.WfdbAnnotationReader;
 import org.junit.jupiter.api.Test;
 
 /**
