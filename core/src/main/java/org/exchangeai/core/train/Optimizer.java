@@ -44,11 +44,16 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     protected final List<NDArray> params;
+    private final List<String> names;
+    private final double[] scale;
     protected final NDManager state;
     protected long step;
 
     protected Optimizer(Map<String, NDArray> parameters, NDManager parent) {
         this.params = new ArrayList<>(parameters.values());
+        this.names = new ArrayList<>(parameters.keySet());
+        this.scale = new double[params.size()];
+        java.util.Arrays.fill(scale, 1);
         this.state = parent.newSubManager();
     }
 
@@ -75,11 +80,24 @@ public abstract class Optimizer implements AutoCloseable {
             NDArray p = params.get(i);
             NDArray g = p.getGradient();
             try {
-                update(i, p, g, lr);
+                update(i, p, g, lr * scale[i]);
             } finally {
                 g.close();
             }
         }
+    }
+
+    /**
+     * Gives some parameters a fraction of the learning rate (discriminative learning rates: a
+     * pretrained body learns slower than its new head). Parameters not matched keep factor 1.
+     */
+    public Optimizer scaleLearningRate(java.util.function.Predicate<String> which, double factor) {
+        for (int i = 0; i < names.size(); i++) {
+            if (which.test(names.get(i))) {
+                scale[i] = factor;
+            }
+        }
+        return this;
     }
 
     /** Sets all parameter gradients to zero (libtorch accumulates them across backward passes). */

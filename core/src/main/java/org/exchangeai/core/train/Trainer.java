@@ -138,10 +138,7 @@ public final class Trainer {
         engine.setRandomSeed((int) config.seed());
         try (NDManager root = parent.newSubManager(); GraphModule module = GraphModule.build(surgery.graph(), root)) {
             switch (config.method()) {
-                case HEAD -> {
-                    java.util.Set<String> changed = new java.util.HashSet<>(surgery.changed());
-                    module.setTrainable(n -> changed.contains(n) || n.toLowerCase(Locale.ROOT).contains("head"));
-                }
+                case HEAD -> module.setTrainable(n -> isHead(n, surgery));
                 case ALL -> module.setTrainable(n -> true);
                 case SCRATCH -> {
                     module.load(Initializers.scratch(module, config.seed()));
@@ -166,6 +163,11 @@ public final class Trainer {
             }
             return run.fit(lr, surgery, base, baseSha256, samplingRate, preparation, classes);
         }
+    }
+
+    /** The classifier head: what head surgery re-targeted, or what is named so. */
+    private static boolean isHead(String name, HeadSurgery.Result surgery) {
+        return surgery.changed().contains(name) || name.toLowerCase(Locale.ROOT).contains("head");
     }
 
     private static long[] inputShape(OnnxGraph base, List<Example> examples) {
@@ -426,7 +428,8 @@ public final class Trainer {
                             + module.trainableParameters().size() + " trainable tensors; kept epoch: "
                             + selection.describe());
             try (Optimizer optimizer = Optimizer.create(config.optimizer(), module.trainableParameters(), root,
-                    config.weightDecay()); EpochStates states = new EpochStates()) {
+                    config.weightDecay()).scaleLearningRate(n -> !isHead(n, surgery), config.bodyLearningRateFactor());
+                    EpochStates states = new EpochStates()) {
                 int kept = 0;
                 epochs:
                 for (int epoch = 0; epoch < config.epochs(); epoch++) {

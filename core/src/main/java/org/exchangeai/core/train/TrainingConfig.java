@@ -32,6 +32,15 @@ public record TrainingConfig(Method method, Optimizer.Kind optimizer, int epochs
                 multiLabel, patience, minEpochs, overfitFactor, findLearningRate, null);
     }
 
+    /**
+     * The share of the learning rate the pretrained body gets when all layers train from a base model
+     * (the head gets the whole rate): a tenth, so a small dataset adapts the features instead of
+     * overwriting them (discriminative learning rates, Howard &amp; Ruder 2018). 1 for the other methods.
+     */
+    public double bodyLearningRateFactor() {
+        return method == Method.ALL ? 0.1 : 1.0;
+    }
+
     /** The criterion that decides the kept epoch: the configured one, else the method's default. */
     public EpochSelection.Criterion selection() {
         return select != null ? select : EpochSelection.defaultCriterion(method);
