@@ -225,9 +225,10 @@ class ArchiveJobTest {
                 (String) rows.get(broken + "/truncated.xml").getAs("error"));
         assertNotNull(rows.get(broken + "/10.hea").getAs("error"));
         assertTrue(((String) rows.get(TestData.data("norav/DEM10000026.rdt").toString()).getAs("error"))
-                .startsWith("not a recognised ECG format"));
+                .startsWith("Norav RDT: the header gives"));
         long errors = rows.values().stream().filter(r -> r.getAs("error") != null).count();
-        assertTrue(errors >= 10, "error rows: " + errors);
+        // every other refusal is compared with the command line's in everyRowEqualsInspect
+        assertTrue(errors >= 4 && rows.size() - errors >= 40, "error rows: " + errors + " of " + rows.size());
         Row zipped = rows.get(tmp.resolve("two.zip") + "!/muse-sinus.xml");
         assertNull(zipped.getAs("error"));
         assertEquals("two.zip!/muse-sinus.xml", zipped.getAs("name"));
