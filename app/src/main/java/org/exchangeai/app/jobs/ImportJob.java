@@ -27,6 +27,8 @@ import org.exchangeai.core.io.archive.Archives;
  * (signal file first, then its row in one transaction), so an import stopped at any point
  * leaves only complete recordings behind. A file that cannot be read becomes an error row.
  * A {@code labels.csv} at the top of the upload or inside a ZIP is added to the dataset's labels.
+ * ZIP entries the archive layer refuses to unpack ({@code ../} paths, oversized entries) become
+ * error rows named {@code archive.zip!/entry} with the reason, like files that cannot be read.
  */
 public final class ImportJob implements Job {
 
@@ -74,8 +76,10 @@ public final class ImportJob implements Job {
                     i + 1, entries.size(), n.ok, n.failed));
         }
         ctx.result("{\"read\":" + n.ok + ",\"failed\":" + n.failed + ",\"skipped\":" + scan.skipped().size()
-                + ",\"labels\":" + n.labels + "}");
-        ctx.progress(1, n.ok + " read, " + n.failed + " failed" + (scan.skipped().isEmpty() ? "" : ", " + scan.skipped().size()
+                + ",\"labels\":" + n.labels + ",\"refusedEntries\":" + n.refused + "}");
+        ctx.progress(1, n.ok + " read, " + n.failed + " failed" + (n.refused == 0 ? ""
+                : " (" + n.refused + " archive entr" + (n.refused == 1 ? "y" : "ies") + " refused unread)")
+                + (scan.skipped().isEmpty() ? "" : ", " + scan.skipped().size()
                 + " non-recording file(s) skipped") + (n.labels == 0 ? "" : ", " + n.labels + " label(s) taken from labels.csv"));
     }
 
@@ -84,6 +88,8 @@ public final class ImportJob implements Job {
         int ok;
         int failed;
         int labels;
+        /** Archive entries refused before reading (also counted as failed). */
+        int refused;
     }
 
     /**
@@ -102,6 +108,11 @@ public final class ImportJob implements Job {
             String own = zip.getFileName().toString() + "!/";
             if (x.labels() != null) {
                 takeLabels(ctx, x.labels(), relative + "!/" + x.folder().relativize(x.labels()).toString().replace('\\', '/'), n);
+            }
+            // entries the archive layer would not unpack ('../' paths, bombs) are rows of their own, by name
+            for (ReadResult r : x.refused()) {
+                keep(ctx, relative + "!/" + r.name().substring(own.length()), null, r.error().reason(), originalSha, n);
+                n.refused++;
             }
             for (Formats.Scan.Entry inner : x.recordings()) {
                 if (ctx.cancelled()) {

@@ -24,10 +24,11 @@ import org.exchangeai.core.io.ReadOptions;
 import org.exchangeai.core.io.ReadResult;
 
 /**
- * ZIP archives of recordings: unpacked safely into a temporary folder (entry names that leave
- * the folder are refused, as are archives with more than {@link #MAX_ENTRIES} entries or more
- * than {@link #MAX_TOTAL_BYTES} unpacked bytes, counted while unpacking), then scanned like a
- * folder. Results are named {@code archive.zip!/entry}. A {@code labels.csv} inside is exposed by
+ * ZIP archives of recordings: unpacked safely into a temporary folder, then scanned like a folder.
+ * Entries whose names leave the folder ({@code ../}, absolute paths) and entries larger than
+ * {@link #MAX_ENTRY_BYTES} are not unpacked and are listed in {@link Expanded#refused()} with their
+ * reason; archives with more than {@link #MAX_ENTRIES} entries or more than {@link #MAX_TOTAL_BYTES}
+ * unpacked bytes (counted while unpacking) are refused whole. Results are named {@code archive.zip!/entry}. A {@code labels.csv} inside is exposed by
  * {@link Expanded#labels()}. Archives inside archives are not unpacked.
  */
 public final class Archives {
@@ -61,8 +62,8 @@ public final class Archives {
      * @param recordings the recordings found, named {@code archive.zip!/entry}
      * @param skipped    entries that are not recordings
      * @param labels     the archive's {@code labels.csv} (the one nearest the root), or {@code null}
-     * @param refused    entries that were not unpacked (too large), each with its reason; named
-     *                   {@code archive.zip!/entry}
+     * @param refused    entries that were not unpacked (path outside the folder, too large), each with
+     *                   its reason; named {@code archive.zip!/entry}
      */
     public record Expanded(Path archive, Path folder, List<Formats.Scan.Entry> recordings,
                            List<Formats.Scan.Skipped> skipped, Path labels, List<ReadResult> refused)
@@ -131,7 +132,7 @@ public final class Archives {
         }
     }
 
-    /** Unpacks every entry; returns the entries refused for their size as {name, reason}. */
+    /** Unpacks every entry; returns the entries refused (path outside the folder, too large) as {name, reason}. */
     private static List<String[]> unpack(Path zip, Path dir, long maxBytes, int maxEntries)
             throws IOException, EcgReadException {
         List<String[]> tooLarge = new ArrayList<>();
@@ -149,7 +150,10 @@ public final class Archives {
                 String entryName = e.getName().replace('\\', '/');
                 Path target = root.resolve(entryName).normalize();
                 if (entryName.startsWith("/") || !target.startsWith(root) || target.equals(root)) {
-                    throw new EcgReadException(name, "entry '" + e.getName() + "' points outside the archive folder; refused");
+                    // nothing is written for it; the other entries are unpacked under the folder as usual
+                    tooLarge.add(new String[] {entryName, "ZIP entry '" + e.getName()
+                            + "' points outside the archive folder (an absolute or '../' path); refused, not unpacked"});
+                    continue;
                 }
                 if (e.isDirectory()) {
                     Files.createDirectories(target);

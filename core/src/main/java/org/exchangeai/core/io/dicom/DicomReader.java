@@ -21,7 +21,10 @@ import org.exchangeai.core.io.ReadOptions;
 
 /**
  * DICOM waveform objects (PS3.3 A.34): 12-Lead ECG, General ECG and Ambulatory ECG Waveform
- * Storage, in implicit or explicit VR little endian (parsed by {@link DicomParser}).
+ * Storage, in implicit or explicit VR little endian (parsed by {@link DicomParser}). Any other
+ * waveform class (Hemodynamic, …) is read too, with a warning naming it, but only for the channels
+ * whose channel source is coded as an ECG lead ({@link #isEcgLead}); pressure and other channels are
+ * named in warnings and left out, and a file with no ECG channel at all is refused.
  *
  * <p>The multiplex group labelled as rhythm (else the longest group that is not a median beat)
  * becomes the recording; a group labelled as median or representative beat becomes
@@ -40,6 +43,21 @@ public final class DicomReader implements EcgFormat {
             ECG_12_LEAD, "12-Lead ECG Waveform Storage",
             ECG_GENERAL, "General ECG Waveform Storage",
             ECG_AMBULATORY, "Ambulatory ECG Waveform Storage");
+    /** Other waveform SOP classes (PS3.4 B.5): read when a channel source names an ECG lead. */
+    private static final Map<String, String> OTHER_WAVEFORM_CLASSES = Map.ofEntries(
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.1.4", "General 32-bit ECG Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.2.1", "Hemodynamic Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.3.1", "Cardiac Electrophysiology Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.4.1", "Basic Voice Audio Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.4.2", "General Audio Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.5.1", "Arterial Pulse Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.6.1", "Respiratory Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.6.2", "Multi-channel Respiratory Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.7.1", "Routine Scalp Electroencephalogram Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.7.2", "Electromyogram Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.7.3", "Electrooculogram Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.7.4", "Sleep Electroencephalogram Waveform Storage"),
+            Map.entry("1.2.840.10008.5.1.4.1.1.9.8.1", "Body Position Waveform Storage"));
     private static final String STORAGE_ROOT = "1.2.840.10008.5.1.4.1.1.";
     private static final String ENCAPSULATED_PDF = "1.2.840.10008.5.1.4.1.1.104.1";
 
@@ -135,7 +153,7 @@ public final class DicomReader implements EcgFormat {
     }
 
     /** One multiplex group's header, read before any samples are decoded. */
-    private record Group(int number, String label, DicomDataset item, long samples) {
+    private record Group(int number, String label, DicomDataset item, long samples, int ecgChannels) {
         boolean isMedian() {
             String l = label.toUpperCase(Locale.ROOT);
             return l.contains("MEDIAN") || l.contains("REPRESENTATIVE") || l.contains("TEMPLATE")
@@ -164,6 +182,9 @@ public final class DicomReader implements EcgFormat {
         private final String file;
         private final DicomParser.DicomFile dicom;
         private final DicomDataset ds;
+        /** False for a waveform class that is not an ECG class: only channels coded as ECG leads are read. */
+        private boolean ecgClass = true;
+        private String className;
 
         Decoding(String file, DicomParser.DicomFile dicom) {
             this.file = file;
@@ -175,15 +196,24 @@ public final class DicomReader implements EcgFormat {
             String sopClass = sopClass();
             List<Group> groups = groups();
             Group recording = chooseRecording(groups);
+            if (recording == null) {
+                throw new EcgReadException(file, "DICOM " + className + " (SOP class " + sopClass
+                        + ") holds no ECG channel: no channel source is coded as an ECG lead (MDC 2:n or SCPECG"
+                        + " 5.6.3-9-n); its channels are " + channelSummary(groups));
+            }
             Group median = null;
             for (Group g : groups) {
-                if (g != recording && g.isMedian()) {
+                if (g != recording && g.isMedian() && g.ecgChannels() != 0) {
                     median = g;
                     break;
                 }
             }
             Decoded rhythm = decode(recording);
             Ecg.Builder b = builder(rhythm);
+            if (!ecgClass) {
+                b.warning("DICOM SOP class " + sopClass + " (" + className + ") is not an ECG waveform class;"
+                        + " only its channels coded as ECG leads are read");
+            }
             rhythm.warnings().forEach(b::warning);
             if (!recording.isRhythm() && recording.isMedian()) {
                 b.warning("the file holds only median-beat groups; " + recording.describe() + " is shown as the recording");
@@ -192,7 +222,8 @@ public final class DicomReader implements EcgFormat {
             notes.add(describe(rhythm));
             for (Group g : groups) {
                 if (g != recording && g != median) {
-                    b.warning(g.describe() + " (" + g.samples() + " samples) is not read: only the rhythm and median-beat groups are");
+                    b.warning(g.describe() + " (" + g.samples() + " samples" + (g.ecgChannels() == 0 ? ", no ECG channel" : "")
+                            + ") is not read: only the rhythm and median-beat groups are");
                 }
             }
             if (median != null) {
@@ -204,7 +235,7 @@ public final class DicomReader implements EcgFormat {
                 notes.add(describe(medianBeat));
             }
             Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("sopClass", sopClass + " (" + ECG_SOP_CLASSES.get(sopClass) + ")");
+            properties.put("sopClass", sopClass + " (" + className + ")");
             properties.put("transferSyntax", dicom.transferSyntax());
             properties.put("recordingGroup", recording.describe());
             if (median != null) {
@@ -239,6 +270,7 @@ public final class DicomReader implements EcgFormat {
                 throw new EcgReadException(file, "DICOM file names no SOP Class UID (0008,0016), so it is not known to be an ECG");
             }
             if (ECG_SOP_CLASSES.containsKey(uid)) {
+                className = ECG_SOP_CLASSES.get(uid);
                 return uid;
             }
             if (uid.equals(ENCAPSULATED_PDF)) {
@@ -246,8 +278,10 @@ public final class DicomReader implements EcgFormat {
                         + "), not an ECG waveform: a printed ECG holds no signal to read");
             }
             if (uid.startsWith(STORAGE_ROOT + "9.")) {
-                throw new EcgReadException(file, "DICOM waveform of SOP class " + uid
-                        + " (not 12-lead, general or ambulatory ECG), not an ECG waveform");
+                // devices store ECG leads in other waveform classes too (GE Marquette in Hemodynamic Waveform Storage)
+                ecgClass = false;
+                className = OTHER_WAVEFORM_CLASSES.getOrDefault(uid, "waveform storage");
+                return uid;
             }
             if (uid.startsWith(STORAGE_ROOT)) {
                 throw new EcgReadException(file, "DICOM image or other non-waveform object (SOP class " + uid
@@ -265,12 +299,49 @@ public final class DicomReader implements EcgFormat {
             for (int i = 0; i < items.size(); i++) {
                 DicomDataset item = items.get(i);
                 String label = item.string(MULTIPLEX_GROUP_LABEL);
-                out.add(new Group(i + 1, label == null ? "" : label, item, item.unsigned(NUMBER_OF_SAMPLES, 0)));
+                int ecgChannels = -1;
+                if (!ecgClass) {
+                    ecgChannels = 0;
+                    for (DicomDataset def : item.sequence(CHANNEL_DEFINITIONS)) {
+                        if (isEcgLead(def.firstItem(CHANNEL_SOURCE))) {
+                            ecgChannels++;
+                        }
+                    }
+                }
+                out.add(new Group(i + 1, label == null ? "" : label, item, item.unsigned(NUMBER_OF_SAMPLES, 0),
+                        ecgChannels));
             }
             return out;
         }
 
-        private static Group chooseRecording(List<Group> groups) {
+        /** The channel sources of every group, for the message that refuses a file without ECG channels. */
+        private String channelSummary(List<Group> groups) throws EcgReadException {
+            List<String> names = new ArrayList<>();
+            for (Group g : groups) {
+                int number = 0;
+                for (DicomDataset def : g.item().sequence(CHANNEL_DEFINITIONS)) {
+                    names.add(describeSource(def.firstItem(CHANNEL_SOURCE), ++number));
+                }
+            }
+            if (names.size() > 12) {
+                int more = names.size() - 12;
+                names = new ArrayList<>(names.subList(0, 12));
+                names.add("… " + more + " more");
+            }
+            return names.isEmpty() ? "none" : String.join(", ", names);
+        }
+
+        /** Chooses the recording among the groups that hold ECG channels; {@code null} when none does. */
+        private static Group chooseRecording(List<Group> all) {
+            List<Group> groups = new ArrayList<>();
+            for (Group g : all) {
+                if (g.ecgChannels() != 0) {
+                    groups.add(g);
+                }
+            }
+            if (groups.isEmpty()) {
+                return null;
+            }
             for (Group g : groups) {
                 if (g.isRhythm()) {
                     return g;
@@ -337,6 +408,12 @@ public final class DicomReader implements EcgFormat {
             double[] toMv = new double[defs.length];
             int kept = 0;
             for (int c = 0; c < defs.length; c++) {
+                DicomDataset source = definitions.get(c).firstItem(CHANNEL_SOURCE);
+                if (!ecgClass && !isEcgLead(source)) {
+                    warnings.add(where + " channel " + (c + 1) + " (" + describeSource(source, c + 1)
+                            + ") is not coded as an ECG lead; it is left out");
+                    continue;
+                }
                 defs[c] = channel(where, c + 1, definitions.get(c));
                 if (Units.isVoltage(defs[c].units())) {
                     toMv[c] = Units.millivoltsPer(defs[c].units());
@@ -388,6 +465,21 @@ public final class DicomReader implements EcgFormat {
                 }
             }
             return new Decoded(g, fs, keptChannels, mv, warnings);
+        }
+
+        /** A channel source as a user would name it: its code meaning and code. */
+        private static String describeSource(DicomDataset source, int number) {
+            if (source == null) {
+                return "channel " + number + " without a channel source";
+            }
+            String meaning = source.string(CODE_MEANING);
+            String code = source.string(CODE_VALUE);
+            String scheme = source.string(CODING_SCHEME);
+            String coded = (code == null ? "" : code) + (scheme == null || scheme.isEmpty() ? "" : " " + scheme);
+            if (meaning == null || meaning.isEmpty()) {
+                return coded.isBlank() ? "channel " + number : coded.trim();
+            }
+            return meaning + (coded.isBlank() ? "" : " [" + coded.trim() + "]");
         }
 
         private int sampleBytes(String where, long bits, String interpretation) throws EcgReadException {
@@ -598,6 +690,34 @@ public final class DicomReader implements EcgFormat {
             }
         }
         return sb.toString();
+    }
+
+    /** The block of ECG lead codes in the MDC nomenclature (partition 2, codes 0–255: MDC_ECG_LEAD_*). */
+    private static final int MDC_ECG_LEAD_LAST = 255;
+
+    /**
+     * Whether a channel source is coded as an ECG lead: SCP-ECG lead codes ({@code 5.6.3-9-n}, scheme
+     * {@code SCPECG}) or MDC ECG lead codes ({@code 2:n}, n ≤ 255, scheme {@code MDC}), as DICOM CID 3001
+     * uses them. Pressure, flow, respiration and other sources are not.
+     */
+    static boolean isEcgLead(DicomDataset source) {
+        if (source == null) {
+            return false;
+        }
+        String code = source.string(CODE_VALUE);
+        String scheme = source.string(CODING_SCHEME);
+        if (code == null || scheme == null) {
+            return false;
+        }
+        String s = scheme.trim().toUpperCase(Locale.ROOT);
+        if (s.equals("SCPECG")) {
+            return SCP_LEAD_CODE.matcher(code.trim()).matches();
+        }
+        if (s.startsWith("MDC")) {
+            Matcher mdc = MDC_LEAD_CODE.matcher(code.trim());
+            return mdc.matches() && mdc.group(1).length() <= 3 && Integer.parseInt(mdc.group(1)) <= MDC_ECG_LEAD_LAST;
+        }
+        return false;
     }
 
     /**

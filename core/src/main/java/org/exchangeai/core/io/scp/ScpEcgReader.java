@@ -142,7 +142,7 @@ public final class ScpEcgReader implements EcgFormat {
         int protocol = sections.get(0).protocol();
         ScpHuffman huffman = sections.containsKey(2) ? parseHuffman(sections.get(2), b) : null;
 
-        LeadTable table = leadTable(b, s3);
+        LeadTable table = leadTable(b, s3, warnings);
         LeadDef[] leads = table.leads();
         List<String> names = table.names();
         int leadCount = leads.length;
@@ -309,7 +309,7 @@ public final class ScpEcgReader implements EcgFormat {
         static final QrsLocations NONE = new QrsLocations(0, 0, List.of());
     }
 
-    private static LeadTable leadTable(byte[] b, Section s3) {
+    private static LeadTable leadTable(byte[] b, Section s3, List<String> warnings) {
         int from3 = s3.dataFrom();
         if (s3.dataLength() < 2) {
             throw new IllegalArgumentException("section 3 is too short to hold the lead count");
@@ -326,6 +326,7 @@ public final class ScpEcgReader implements EcgFormat {
         LeadDef[] leads = new LeadDef[leadCount];
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        List<String> zeroBased = new ArrayList<>();
         for (int i = 0; i < leadCount; i++) {
             int p = from3 + 2 + 9 * i;
             long first = ScpBytes.u32(b, p);
@@ -337,11 +338,25 @@ public final class ScpEcgReader implements EcgFormat {
                 seen.add(leadName);
             }
             names.add(leadName);
+            if (first == 0 && last < MAX_TOTAL_SAMPLES) {
+                // some writers number samples from 0 (the standard: from 1); parsescp and others read
+                // last − first + 1 samples, so the range is taken as the same samples numbered from 1
+                zeroBased.add(leadName + " 0–" + last);
+                first = 1;
+                last = last + 1;
+            }
             if (first < 1 || last < first) {
                 throw new IllegalArgumentException("section 3 gives lead " + leadName + " the sample range "
                         + first + "–" + last);
             }
             leads[i] = new LeadDef(first, last, code);
+        }
+        if (!zeroBased.isEmpty()) {
+            warnings.add("section 3 numbers the samples from 0, against the standard's 1 ("
+                    + (zeroBased.size() == leadCount && leadCount > 1 ? "all " + leadCount + " leads, e.g. "
+                    + zeroBased.get(0) : String.join(", ", zeroBased))
+                    + "); read as the same " + (leads[0].last() - leads[0].first() + 1)
+                    + " samples numbered from 1");
         }
         for (int i = 1; i < leadCount; i++) {
             if (leads[i].first() != leads[0].first() || leads[i].last() != leads[0].last()) {

@@ -92,14 +92,55 @@ class ArchivesTest {
         assertEquals(1, Formats.readEntry(entry, ReadOptions.DEFAULT).size(), "readEntry expands too");
     }
 
+    /**
+     * A copy of a ZIP whose central directory states another uncompressed size for one entry, as a
+     * ZIP bomb or a damaged archive may: readers that trust it allocate or unpack that much.
+     */
+    static byte[] withStatedSize(byte[] zip, String entry, long size) {
+        byte[] copy = zip.clone();
+        byte[] name = entry.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int p = 0; p + 46 <= copy.length; p++) {
+            if (copy[p] == 'P' && copy[p + 1] == 'K' && copy[p + 2] == 1 && copy[p + 3] == 2) {
+                int nameLength = (copy[p + 28] & 0xff) | (copy[p + 29] & 0xff) << 8;
+                if (nameLength == name.length && Arrays.equals(copy, p + 46, p + 46 + nameLength, name, 0, name.length)) {
+                    for (int i = 0; i < 4; i++) {
+                        copy[p + 24 + i] = (byte) (size >>> (8 * i));
+                    }
+                    return copy;
+                }
+            }
+        }
+        throw new AssertionError(entry + " not in the central directory");
+    }
+
     @Test
     void unsafeOrOversizedArchivesAreRefused() throws Exception {
-        Path slip = zip("slip.zip", Map.of("../evil.npy", new byte[] {1, 2, 3}));
-        assertTrue(assertThrows(EcgReadException.class, () -> Archives.expand(slip)).reason()
-                .contains("points outside the archive folder"));
+        // entries that leave the folder are refused one by one, by name; the others are read
+        Path slip = zip("slip.zip", Map.of("../evil.npy", new byte[] {1, 2, 3}, "/tmp/evil.npy", new byte[] {1},
+                "x.npy", shared("ptbxl/npy500/195.npy")));
+        try (Archives.Expanded x = Archives.expand(slip)) {
+            assertEquals(List.of("slip.zip!/x.npy"), x.recordings().stream().map(Formats.Scan.Entry::name).toList());
+            assertEquals(List.of("slip.zip!/../evil.npy", "slip.zip!//tmp/evil.npy"),
+                    x.refused().stream().map(ReadResult::name).sorted().toList());
+            for (ReadResult r : x.refused()) {
+                assertTrue(r.error().reason().contains("points outside the archive folder (an absolute or '../' path);"
+                        + " refused, not unpacked"), r.error().reason());
+                assertEquals(r.name(), r.error().file());
+            }
+        }
         assertFalse(Files.exists(tmp.getParent().resolve("evil.npy")));
-        Path abs = zip("abs.zip", Map.of("/tmp/evil.npy", new byte[] {1}));
-        assertThrows(EcgReadException.class, () -> Archives.expand(abs));
+        assertFalse(Files.exists(Path.of("/tmp/evil.npy")));
+        // an entry whose directory states more than any recording is stored in: refused without unpacking
+        Path stated = tmp.resolve("stated.zip");
+        Files.write(stated, withStatedSize(Files.readAllBytes(zip("big.zip", Map.of("big.npy", new byte[1000]))),
+                "big.npy", 0x7FFFFFF0L));
+        try (Archives.Expanded x = Archives.expand(stated)) {
+            assertEquals(List.of(), x.recordings());
+            assertEquals(1, x.refused().size());
+            assertEquals("stated.zip!/big.npy", x.refused().get(0).name());
+            assertTrue(x.refused().get(0).error().reason().startsWith("ZIP entry too large to read: it unpacks to"
+                    + " 2147483632 bytes"), x.refused().get(0).error().reason());
+        }
         Path bomb = zip("bomb.zip", Map.of("zeros.npy", new byte[5_000_000]));
         assertTrue(Files.size(bomb) < 100_000);
         assertEquals("ZIP archive unpacks to more than 1,000,000 bytes; refused (limit for one archive)",

@@ -198,11 +198,75 @@ class DicomReaderTest {
     @Test
     void otherSopClassesAreRefused() throws Exception {
         assertReason(replaceAll(original, DicomReader.ECG_12_LEAD, "1.2.840.10008.5.1.4.1.1.12.1"), "DICOM image");
-        assertReason(replaceAll(original, DicomReader.ECG_12_LEAD, "1.2.840.10008.5.1.4.1.1.9.2.1"), "not an ECG");
         assertReason(replaceAll(original, DicomReader.ECG_12_LEAD, "1.2.840.10008.5.1.4.1.1.104.1"), "PDF");
         // General and ambulatory ECG are read like the 12-lead class
         assertEquals(ecg, read(replaceAll(original, DicomReader.ECG_12_LEAD, DicomReader.ECG_GENERAL)));
         assertEquals(ecg, read(replaceAll(original, DicomReader.ECG_12_LEAD, DicomReader.ECG_AMBULATORY)));
+    }
+
+    private static final String HEMODYNAMIC = "1.2.840.10008.5.1.4.1.1.9.2.1";
+
+    @Test
+    void ecgLeadsAreReadFromAnotherWaveformClassWithAWarning() throws Exception {
+        Ecg other = read(replaceAll(original, DicomReader.ECG_12_LEAD, HEMODYNAMIC));
+        assertEquals(ecg, other);
+        assertEquals(ecg.leads(), other.leads());
+        assertEquals(ecg.representativeBeat(), other.representativeBeat());
+        assertEquals(ecg.measurements(), other.measurements());
+        String warning = "DICOM SOP class " + HEMODYNAMIC + " (Hemodynamic Waveform Storage) is not an ECG waveform class;"
+                + " only its channels coded as ECG leads are read";
+        List<String> expectedWarnings = new ArrayList<>(ecg.warnings());
+        expectedWarnings.add(0, warning);
+        assertEquals(expectedWarnings, other.warnings());
+        assertEquals(HEMODYNAMIC + " (Hemodynamic Waveform Storage)", other.source().properties().get("sopClass"));
+    }
+
+    @Test
+    void aNonEcgChannelInAnotherWaveformClassIsReportedNotMadeALead() throws Exception {
+        // V6 relabelled in both groups as a pressure channel (an MDC code outside the ECG lead block), as a
+        // hemodynamic recording holds beside its ECG leads; it stays in µV so that only its code tells it apart
+        byte[] copy = relabelV6AsPressure(replaceAll(original, DicomReader.ECG_12_LEAD, HEMODYNAMIC));
+        Ecg other = read(copy);
+        List<String> leads = new ArrayList<>(ecg.leads());
+        leads.remove("V6");
+        assertEquals(leads, other.leads());
+        for (String lead : leads) {
+            assertTrue(java.util.Arrays.equals(ecg.lead(lead), other.lead(lead)), lead);
+        }
+        assertTrue(other.warnings().contains("multiplex group 1 'RHYTHM' channel 12 (Pressure [2:18944 MDC]) is not coded"
+                + " as an ECG lead; it is left out"), other.warnings().toString());
+        assertFalse(other.representativeBeat().leads().contains("V6"));
+        // in an ECG class the same file keeps its eleven coded leads and the voltage channel under its own name
+        Ecg inEcgClass = read(relabelV6AsPressure(original));
+        assertTrue(inEcgClass.leads().contains("Pressure"), inEcgClass.leads().toString());
+    }
+
+    @Test
+    void anotherWaveformClassWithoutEcgChannelsIsRefused() throws Exception {
+        // every channel source moved to a private coding scheme: nothing is coded as an ECG lead any more
+        byte[] copy = replaceAll(replaceAll(original, DicomReader.ECG_12_LEAD, HEMODYNAMIC), "SCPECG", "99PRIV", 20);
+        assertReason(copy, "DICOM Hemodynamic Waveform Storage (SOP class " + HEMODYNAMIC
+                + ") holds no ECG channel: no channel source is coded as an ECG lead");
+        assertReason(copy, "Lead I (Einthoven) [5.6.3-9-1 99PRIV]");
+    }
+
+    /** Rewrites V6's channel source (code, scheme and meaning, at their stored lengths) in every group. */
+    private static byte[] relabelV6AsPressure(byte[] data) {
+        byte[] from = "5.6.3-9-8 \u0008\u0000\u0002\u0001SH\u0006\u0000SCPECG\u0008\u0000\u0003\u0001SH\u0004\u00001.3 \u0008\u0000\u0004\u0001LO\u0008\u0000Lead V6 "
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] to = "2:18944   \u0008\u0000\u0002\u0001SH\u0006\u0000MDC   \u0008\u0000\u0003\u0001SH\u0004\u00001.3 \u0008\u0000\u0004\u0001LO\u0008\u0000Pressure"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(from.length, to.length);
+        byte[] copy = data.clone();
+        int count = 0;
+        for (int i = 0; i + from.length <= copy.length; i++) {
+            if (java.util.Arrays.equals(copy, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, copy, i, to.length);
+                count++;
+            }
+        }
+        assertEquals(2, count, "V6 is defined in the rhythm and the median-beat group");
+        return copy;
     }
 
     @Test
@@ -325,6 +389,10 @@ class DicomReaderTest {
 
     /** Replaces every occurrence of a UID, padding with NULs to the same length (UIDs are NUL-padded). */
     private static byte[] replaceAll(byte[] data, String from, String to) {
+        return replaceAll(data, from, to, 2);
+    }
+
+    private static byte[] replaceAll(byte[] data, String from, String to, int atLeast) {
         byte[] f = from.getBytes(StandardCharsets.US_ASCII);
         byte[] t = to.getBytes(StandardCharsets.US_ASCII);
         assertTrue(t.length <= f.length + 1);
@@ -337,11 +405,12 @@ class DicomReaderTest {
                     continue outer;
                 }
             }
-            byte[] padded = java.util.Arrays.copyOf(t, f.length + 1);
-            System.arraycopy(padded, 0, copy, i, f.length + 1);
+            // a shorter UID is padded with NULs over the original's length and its own pad byte
+            byte[] padded = java.util.Arrays.copyOf(t, t.length == f.length ? f.length : f.length + 1);
+            System.arraycopy(padded, 0, copy, i, padded.length);
             count++;
         }
-        assertTrue(count >= 2, "UID found in meta and body");
+        assertTrue(count >= atLeast, from + " found " + count + " times");
         return copy;
     }
 }
