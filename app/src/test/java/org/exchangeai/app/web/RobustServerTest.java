@@ -79,7 +79,9 @@ class RobustServerTest {
                 assertTrue(server.workspace().files().has(r.signalSha()), "the other dataset's files stay");
             }
             assertEquals(404, get(base + "/data/" + gone).statusCode());
-            String page = get(base + "/data?deleted=dataset&freed=" + freed).body();
+            assertEquals("/data/" + keep + "?deleted=dataset&freed=" + freed,
+                    get(base + location).headers().firstValue("Location").orElseThrow(), "the notice goes along");
+            String page = get(base + "/data/" + keep + "?deleted=dataset&freed=" + freed).body();
             assertTrue(page.contains("Dataset deleted"), page);
 
             // one recording, then the finished import jobs
