@@ -218,11 +218,18 @@ public final class DataPage implements Page {
                     throw new BadRequestResponse("The file name '" + RequestSafety.printable(f.filename())
                             + "' points outside the upload; rename it and upload again.");
                 }
-                Files.createDirectories(target.getParent());
-                try (InputStream in = f.content()) {
-                    Files.copy(in, target);
+                try {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = f.content()) {
+                        Files.copy(in, target);
+                    }
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     // the same file chosen twice: keep the first
+                } catch (java.nio.file.FileSystemException e) {
+                    // a name too long, or clashing with a folder of the same upload
+                    throw new BadRequestResponse("The file name '" + RequestSafety.printable(f.filename())
+                            + "' cannot be stored on this machine (" + (e.getReason() == null ? "refused by the file system"
+                                    : e.getReason()) + "); rename it and upload again.");
                 }
             }
             options = readOptions(ctx);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An import is a set of independent units: a poisoned file in the middle of an upload (one whose
- * decoding runs out of memory, and a 2 MB WFDB header declaring 100 000 segments) becomes an error
+ * decoding runs out of memory, and a WFDB header declaring 3000 segments of 375 000 samples) becomes an error
  * row with its reason, and every other file, before and after it, loose or inside a ZIP, is stored.
  * Unreadable files keep no original in the workspace.
  */
@@ -74,7 +74,7 @@ class ImportContainmentTest {
             assertEquals("error", rows.get("f.zip!/poison2.xml").status());
             Recording huge = rows.get("d/multi.hea");
             assertEquals("error", huge.status(), rows.keySet().toString());
-            assertTrue(huge.error().contains("100000 segments") && huge.error().contains("too large"), huge.error());
+            assertTrue(huge.error().contains("3000 segments") && huge.error().contains("too large"), huge.error());
             for (Recording r : rows.values()) {
                 if (!r.ok()) {
                     assertNull(r.originalSha(), r.name() + ": an unreadable file keeps no original");
@@ -90,16 +90,20 @@ class ImportContainmentTest {
         }
     }
 
-    /** About 2 MB of header: 100 000 segment lines naming one 21 600-sample segment (issue 19's upload). */
+    /**
+     * A header listing 3000 segments of 2 × 375 000 samples (the segment a sparse 1.5 MB file):
+     * 2.25 billion values declared by 50 kB of text (issue 19's command-line case).
+     */
     static void writeHugeMultiSegmentHeader(Path to) throws Exception {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(to.resolve("segment_100s.dat").toFile(), "rw")) {
-            f.setLength(2 * 21_600 * 2);
+        int n = 375_000;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(to.resolve("seg.dat").toFile(), "rw")) {
+            f.setLength(4L * n);
         }
-        Files.writeString(to.resolve("segment_100s.hea"), "segment_100s 2 360 21600\n"
-                + "segment_100s.dat 16 200 16 0 0 0 0 MLII\nsegment_100s.dat 16 200 16 0 0 0 0 V5\n");
-        StringBuilder h = new StringBuilder("multi/100000 2 360 " + (100_000L * 21_600) + "\n");
-        for (int i = 0; i < 100_000; i++) {
-            h.append("segment_100s 21600\n");
+        Files.writeString(to.resolve("seg.hea"), "seg 2 250 " + n + "\nseg.dat 16 200/mV 16 0 0 0 0 I\n"
+                + "seg.dat 16 200/mV 16 0 0 0 0 II\n");
+        StringBuilder h = new StringBuilder("multi/3000 2 250 " + (3000L * n) + "\n");
+        for (int i = 0; i < 3000; i++) {
+            h.append("seg ").append(n).append('\n');
         }
         Files.writeString(to.resolve("multi.hea"), h);
     }

@@ -120,6 +120,13 @@ class RobustServerTest {
             assertTrue(dots.body().contains("has no usable part"), dots.body());
             assertEmpty(server.workspace().dir().resolve("uploads"));
 
+            // a name longer than the file system takes
+            HttpResponse<String> longName = send(base + "/data/" + id + "/upload", Map.of("x".repeat(300) + ".csv",
+                    "1,2\n".getBytes()));
+            assertEquals(400, longName.statusCode(), longName.body());
+            assertTrue(longName.body().contains("cannot be stored on this machine (File name too long)"), longName.body());
+            assertEmpty(server.workspace().dir().resolve("uploads"));
+
             HttpResponse<String> job = get(base + "/api/jobs/abc");
             assertEquals(404, job.statusCode());
             assertEquals("There is no job 'abc': job ids are numbers, as in /api/jobs/12.", job.body());
