@@ -131,6 +131,33 @@ public final class JobRunner implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Deletes a finished job's row and log (its results stay where they were stored: models, recordings).
+     * A comparison keeps its candidate, without the job.
+     *
+     * @return false when there is no such job or it has not finished yet
+     */
+    public boolean delete(long id) throws SQLException {
+        Optional<JobInfo> j = get(id);
+        if (j.isEmpty() || !j.get().state().finished()) {
+            return false;
+        }
+        ws.transaction(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE comparison_candidate SET job_id = NULL WHERE job_id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM job WHERE id = ?")) {
+                ps.setLong(1, id);
+                return ps.executeUpdate();
+            }
+        });
+        logs.remove(id);
+        cancelRequests.remove(id);
+        queues.remove(id);
+        return true;
+    }
+
     public Optional<JobInfo> get(long id) throws SQLException {
         List<JobInfo> l = query("SELECT * FROM job WHERE id = " + id);
         return l.stream().findFirst();

@@ -89,13 +89,51 @@ public final class Datasets {
         return list().stream().filter(d -> d.id() == id).findFirst();
     }
 
-    public void delete(long id) throws SQLException {
-        ws.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset WHERE id = ?")) {
-                ps.setLong(1, id);
-                return ps.executeUpdate();
-            }
-        });
+    /**
+     * Deletes a dataset with its recordings, labels and comparisons, and removes the stored files
+     * (signals, originals, analyses) no other row refers to.
+     *
+     * @return the bytes freed on disk
+     */
+    public long delete(long id) throws SQLException, java.io.IOException {
+        return deleteRows("SELECT signal_sha, original_sha FROM recording WHERE dataset_id = ?",
+                "DELETE FROM dataset WHERE id = ?", id);
+    }
+
+    /** Deletes one recording row and the stored files no other row refers to; returns the bytes freed. */
+    public long deleteRecording(long id) throws SQLException, java.io.IOException {
+        return deleteRows("SELECT signal_sha, original_sha FROM recording WHERE id = ?",
+                "DELETE FROM recording WHERE id = ?", id);
+    }
+
+    private long deleteRows(String objectsSql, String deleteSql, long id) throws SQLException, java.io.IOException {
+        java.util.concurrent.locks.Lock lock = ws.files().cleaning();
+        lock.lock();
+        try {
+            java.util.Set<String> candidates = ws.transaction(c -> {
+                java.util.Set<String> shas = new java.util.HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(objectsSql)) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            for (int i = 1; i <= 2; i++) {
+                                if (rs.getString(i) != null) {
+                                    shas.add(rs.getString(i));
+                                }
+                            }
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
+                    ps.setLong(1, id);
+                    ps.executeUpdate();
+                }
+                return shas;
+            });
+            return ws.release(candidates);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Adds or replaces a recording of a dataset (same name replaces), in one transaction. */

@@ -43,6 +43,8 @@ public final class Workspace implements AutoCloseable {
             Migrations.apply(c);
             Workspace ws = new Workspace(dir, c);
             ws.files.cleanTemporary();
+            ws.files.countUsage();
+            ws.collectGarbage();
             return ws;
         } catch (SQLException e) {
             throw new IOException("cannot open the workspace database in " + dir + ": " + e.getMessage(), e);
@@ -82,6 +84,97 @@ public final class Workspace implements AutoCloseable {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Removes the stored objects among {@code candidates} that no row refers to any more (a
+     * signal, an original, an analysis; an analysis of a signal that is gone goes too). The caller
+     * holds the file store's clean-up lock.
+     *
+     * @return the bytes freed
+     */
+    long release(java.util.Set<String> candidates) throws SQLException, IOException {
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        java.util.Set<String> all = new java.util.HashSet<>(candidates);
+        transaction(c -> {
+            for (String sha : candidates) {
+                if (!referencedByRecording(c, sha)) {
+                    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT blob_sha FROM analysis WHERE signal_sha = ?")) {
+                        ps.setString(1, sha);
+                        try (java.sql.ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                all.add(rs.getString(1));
+                            }
+                        }
+                    }
+                    try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM analysis WHERE signal_sha = ?")) {
+                        ps.setString(1, sha);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            for (String sha : all) {
+                if (!referencedByRecording(c, sha) && !referencedByAnalysis(c, sha)) {
+                    gone.add(sha);
+                }
+            }
+            return null;
+        });
+        long freed = 0;
+        for (String sha : gone) {
+            freed += files.delete(sha);
+        }
+        return freed;
+    }
+
+    private static boolean referencedByRecording(Connection c, String sha) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM recording WHERE signal_sha = ? OR original_sha = ? LIMIT 1")) {
+            ps.setString(1, sha);
+            ps.setString(2, sha);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean referencedByAnalysis(Connection c, String sha) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM analysis WHERE blob_sha = ? LIMIT 1")) {
+            ps.setString(1, sha);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * Removes every stored object no row refers to (left by a crash between storing and
+     * referencing, or by a clean-up that was interrupted); run at open, before any job.
+     *
+     * @return the bytes freed
+     */
+    public long collectGarbage() throws SQLException, IOException {
+        java.util.concurrent.locks.Lock lock = files.cleaning();
+        lock.lock();
+        try {
+            java.util.Set<String> referenced = new java.util.HashSet<>();
+            try (Connection c = connect(); Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("SELECT signal_sha FROM recording UNION SELECT original_sha "
+                            + "FROM recording UNION SELECT blob_sha FROM analysis")) {
+                while (rs.next()) {
+                    referenced.add(rs.getString(1));
+                }
+            }
+            long freed = 0;
+            for (String sha : files.all()) {
+                if (!referenced.contains(sha)) {
+                    freed += files.delete(sha);
+                }
+            }
+            return freed;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.exchangeai.app.jobs.ImportJob;
 import org.exchangeai.app.jobs.JobInfo;
@@ -21,7 +22,9 @@ import org.exchangeai.app.jobs.JobRunner;
 import org.exchangeai.app.store.Datasets.Dataset;
 import org.exchangeai.app.store.Datasets.Label;
 import org.exchangeai.app.store.Datasets.Recording;
+import org.exchangeai.app.store.FileStore;
 import org.exchangeai.app.store.LabelTable;
+import org.exchangeai.app.store.QuotaExceededException;
 import org.exchangeai.core.io.ReadOptions;
 
 /** Datasets: create, upload recordings and labels, see what was read, export. */
@@ -29,7 +32,7 @@ public final class DataPage implements Page {
 
     /** What the data template shows. */
     public record Model(List<Dataset> datasets, Dataset selected, List<Recording> recordings, Map<String, Integer> histogram,
-            Map<String, String> labels, String labelReport, String error) {
+            Map<String, String> labels, String labelReport, String error, String notice, String storage) {
         public int histogramMax() {
             return histogram.values().stream().mapToInt(Integer::intValue).max().orElse(1);
         }
@@ -64,13 +67,16 @@ public final class DataPage implements Page {
         routes.get("/data", ctx -> {
             List<Dataset> all = s.datasets().list();
             if (!all.isEmpty()) {
-                ctx.redirect("/data/" + all.get(all.size() - 1).id());
+                // a notice (e.g. of a deletion) goes along
+                ctx.redirect("/data/" + all.get(all.size() - 1).id() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
             } else {
-                show(ctx, null, null);
+                show(ctx, null, null, notice(ctx));
             }
         });
         routes.post("/data", this::create);
-        routes.get("/data/{id}", ctx -> show(ctx, id(ctx), null));
+        routes.get("/data/{id}", ctx -> show(ctx, id(ctx), null, notice(ctx)));
+        routes.post("/data/{id}/delete", this::deleteDataset);
+        routes.post("/data/{id}/recordings/{rid}/delete", this::deleteRecording);
         routes.post("/data/{id}/upload", this::upload);
         routes.post("/data/{id}/labels", this::labels);
         routes.get("/data/{id}/jobs", this::jobsPartial);
@@ -89,7 +95,20 @@ public final class DataPage implements Page {
         return s.datasets().get(id).orElseThrow(() -> new NotFoundResponse("no dataset " + id));
     }
 
+    private static String notice(Context ctx) {
+        String freed = ctx.queryParam("freed");
+        if (freed == null || !freed.matches("\\d{1,19}")) {
+            return null;
+        }
+        return ("recording".equals(ctx.queryParam("deleted")) ? "Recording deleted" : "Dataset deleted") + "; "
+                + QuotaExceededException.size(Long.parseLong(freed)) + " of stored files freed.";
+    }
+
     private void show(Context ctx, Long id, String error) throws Exception {
+        show(ctx, id, error, null);
+    }
+
+    private void show(Context ctx, Long id, String error, String notice) throws Exception {
         List<Dataset> all = s.datasets().list();
         Dataset selected = id == null ? null : all.stream().filter(d -> d.id() == id).findFirst()
                 .orElseThrow(() -> new NotFoundResponse("no dataset " + id));
@@ -103,7 +122,7 @@ public final class DataPage implements Page {
             }
         }
         Templates.html(ctx, "data.jte", Map.of("model", new Model(all, selected, recs, hist, labels,
-                selected == null ? null : lastLabelReport.get(selected.id()), error)));
+                selected == null ? null : lastLabelReport.get(selected.id()), error, notice, storage())));
     }
 
     private void create(Context ctx) throws Exception {
@@ -116,32 +135,110 @@ public final class DataPage implements Page {
         }
     }
 
-    private void upload(Context ctx) throws Exception {
+    private String storage() {
+        FileStore f = s.workspace().files();
+        return QuotaExceededException.size(f.used()) + " of " + QuotaExceededException.size(f.quota());
+    }
+
+    private void deleteDataset(Context ctx) throws Exception {
         Dataset d = dataset(id(ctx));
-        List<UploadedFile> files = new ArrayList<>(ctx.uploadedFiles("files"));
-        files.addAll(ctx.uploadedFiles("folder"));
-        files.removeIf(f -> f.filename() == null || f.filename().isBlank());
-        if (files.isEmpty()) {
+        if (!"yes".equals(ctx.formParam("confirm"))) {
             ctx.status(400);
-            show(ctx, d.id(), "Choose at least one file, folder or ZIP to upload.");
+            show(ctx, d.id(), "Confirm the deletion of the dataset '" + d.name() + "' first.");
             return;
         }
-        Path folder = s.workspace().dir().resolve("uploads").resolve(UUID.randomUUID().toString());
-        Files.createDirectories(folder);
-        for (UploadedFile f : files) {
-            Path target = folder.resolve(safeRelative(f.filename())).normalize();
-            if (!target.startsWith(folder)) {
-                throw new BadRequestResponse("unsafe file name: " + f.filename());
-            }
-            Files.createDirectories(target.getParent());
-            try (InputStream in = f.content()) {
-                Files.copy(in, target);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // the same file chosen twice: keep the first
+        Optional<JobInfo> busy = s.jobs().recent(1000).stream().filter(j -> !j.state().finished())
+                .filter(j -> j.params() != null && j.params().matches(".*\"dataset\"\\s*:\\s*" + d.id() + "\\b.*"))
+                .findFirst();
+        if (busy.isPresent()) {
+            ctx.status(409);
+            show(ctx, d.id(), "The dataset '" + d.name() + "' is still used by the job '" + busy.get().title()
+                    + "'; cancel it or wait until it has finished, then delete the dataset.");
+            return;
+        }
+        long freed = s.datasets().delete(d.id());
+        ctx.redirect("/data?deleted=dataset&freed=" + freed);
+    }
+
+    private void deleteRecording(Context ctx) throws Exception {
+        Dataset d = dataset(id(ctx));
+        long rid;
+        try {
+            rid = Long.parseLong(ctx.pathParam("rid"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("There is no recording '" + RequestSafety.printable(ctx.pathParam("rid")) + "'.");
+        }
+        Recording r = s.datasets().recording(rid).filter(x -> x.datasetId() == d.id())
+                .orElseThrow(() -> new NotFoundResponse("The dataset '" + d.name() + "' has no recording " + rid + "."));
+        if (!"yes".equals(ctx.formParam("confirm"))) {
+            ctx.status(400);
+            show(ctx, d.id(), "Confirm the deletion of the recording '" + r.name() + "' first.");
+            return;
+        }
+        long freed = s.datasets().deleteRecording(r.id());
+        ctx.redirect("/data/" + d.id() + "?deleted=recording&freed=" + freed);
+    }
+
+    private void upload(Context ctx) throws Exception {
+        Dataset d = dataset(id(ctx));
+        // refused before the body is read: an upload the workspace has no room for
+        long declared = ctx.contentLength();
+        if (declared > 0) {
+            try {
+                s.workspace().files().checkRoom(declared, "this upload");
+            } catch (QuotaExceededException e) {
+                ctx.status(413);
+                show(ctx, d.id(), e.getMessage());
+                return;
             }
         }
-        ReadOptions options = readOptions(ctx);
-        Path root = onlySubfolder(folder);
+        Path folder = s.workspace().dir().resolve("uploads").resolve(UUID.randomUUID().toString());
+        List<UploadedFile> files;
+        ReadOptions options;
+        Path root;
+        try {
+            files = new ArrayList<>(ctx.uploadedFiles("files"));
+            files.addAll(ctx.uploadedFiles("folder"));
+            files.removeIf(f -> f.filename() == null || f.filename().isBlank());
+            if (files.isEmpty()) {
+                ctx.status(400);
+                show(ctx, d.id(), "Choose at least one file, folder or ZIP to upload.");
+                return;
+            }
+            Files.createDirectories(folder);
+            for (UploadedFile f : files) {
+                Path target;
+                try {
+                    target = folder.resolve(safeRelative(f.filename())).normalize();
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new BadRequestResponse("The file name '" + RequestSafety.printable(f.filename())
+                            + "' cannot be stored on this machine (" + e.getReason() + "); rename it and upload again.");
+                }
+                if (!target.startsWith(folder)) {
+                    throw new BadRequestResponse("The file name '" + RequestSafety.printable(f.filename())
+                            + "' points outside the upload; rename it and upload again.");
+                }
+                try {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = f.content()) {
+                        Files.copy(in, target);
+                    }
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // the same file chosen twice: keep the first
+                } catch (java.nio.file.FileSystemException e) {
+                    // a name too long, or clashing with a folder of the same upload
+                    throw new BadRequestResponse("The file name '" + RequestSafety.printable(f.filename())
+                            + "' cannot be stored on this machine (" + (e.getReason() == null ? "refused by the file system"
+                                    : e.getReason()) + "); rename it and upload again.");
+                }
+            }
+            options = readOptions(ctx);
+            root = onlySubfolder(folder);
+        } catch (Exception | Error e) {
+            // a failed upload leaves nothing behind
+            deleteTree(folder);
+            throw e;
+        }
         s.jobs().submit("import", "Import " + files.size() + " file(s) into " + d.name(),
                 "{\"dataset\":" + d.id() + "}", JobRunner.Queue.IO, ctx2 -> {
                     try {
@@ -174,7 +271,8 @@ public final class DataPage implements Page {
             parts.add(p.replaceAll("[\\x00-\\x1f]", "_"));
         }
         if (parts.isEmpty()) {
-            throw new BadRequestResponse("empty file name");
+            throw new BadRequestResponse("The file name '" + RequestSafety.printable(name)
+                    + "' has no usable part (only '.', '..' or slashes); rename the file and upload again.");
         }
         return String.join("/", parts);
     }
@@ -188,7 +286,10 @@ public final class DataPage implements Page {
                     : List.of(ctx.formParam("leads").split("\\s*,\\s*"));
             return new ReadOptions(fs, units, gain, leads);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestResponse("invalid reading option: " + e.getMessage());
+            throw new BadRequestResponse(e instanceof NumberFormatException n
+                    ? "A reading option is not valid: " + RequestSafety.notANumber(n).replace("this address or form field",
+                            "the sampling rate and the ADC gain")
+                    : "A reading option is not valid: " + RequestSafety.sentence(e.getMessage()));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.exchangeai.app.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
@@ -145,17 +146,39 @@ public final class ExchangePage implements Page {
         }
         ObjectNode all = root.has("exchanges") && root.get("exchanges").isObject() ? (ObjectNode) root.get("exchanges")
                 : root.putObject("exchanges");
-        // an empty password field keeps the saved password (it is never shown in the form)
-        if ((password == null || password.isEmpty()) && name != null && all.has(name)
-                && all.get(name).hasNonNull("password")) {
-            password = all.get(name).get("password").asText();
-        }
+        boolean typed = password != null && !password.isEmpty();
         ExchangeConfig config;
         try {
-            config = ExchangeConfig.of(name, url, user, password == null || password.isEmpty() ? null : password);
+            config = ExchangeConfig.of(name, url, user, typed ? password : null);
         } catch (ExchangeException e) {
             ctx.status(400);
             show(ctx, "Cannot save this exchange: " + e.getMessage(), null, null);
+            return;
+        }
+        // an empty password field keeps the saved password, but only for the origin (scheme, host,
+        // port) and user it was entered for: a changed URL must never carry it to another server
+        JsonNode saved = all.get(config.name());
+        if (!typed && config.password() == null && saved != null && saved.hasNonNull("password")) {
+            String savedOrigin = savedOrigin(saved);
+            String savedUser = saved.hasNonNull("username") ? saved.get("username").asText() : null;
+            if (!config.origin().equals(savedOrigin)) {
+                ctx.status(400);
+                show(ctx, "The exchange '" + config.name() + "' now points at another server (" + config.origin()
+                        + " instead of " + savedOrigin + "): enter its password again. A saved password is only "
+                        + "sent to the server it was entered for.", null, null);
+                return;
+            }
+            if (config.username() != null && config.username().equals(savedUser)) {
+                config = ExchangeConfig.of(config.name(), config.url().toString(), config.username(),
+                        saved.get("password").asText());
+            }
+        }
+        String local = config.localAddress();
+        if (local != null && !"on".equals(ctx.formParam("local"))) {
+            ctx.status(400);
+            show(ctx, "The URL of '" + config.name() + "' points at this machine or a link-local address (" + local
+                    + "), where other services than an exchange may listen. Tick \"local address\" to confirm that "
+                    + "you mean it.", null, null);
             return;
         }
         ObjectNode entry = all.putObject(config.name());
@@ -168,6 +191,15 @@ public final class ExchangePage implements Page {
         }
         write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
         ctx.redirect("/exchange?notice=saved");
+    }
+
+    /** The origin of a saved exchange's URL, or "none" when it has none that can be read. */
+    private static String savedOrigin(JsonNode saved) {
+        try {
+            return ExchangeConfig.origin(new java.net.URI(saved.path("url").asText("").trim()));
+        } catch (java.net.URISyntaxException e) {
+            return "none";
+        }
     }
 
     /** Writes the file readable by its owner only: it holds passwords. */

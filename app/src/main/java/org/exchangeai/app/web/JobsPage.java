@@ -1,6 +1,8 @@
 package org.exchangeai.app.web;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,13 +26,23 @@ public final class JobsPage implements Page {
         routes.get("/jobs", ctx -> Templates.html(ctx, "jobs.jte", Map.of("jobs", s.jobs().recent(50))));
         routes.get("/jobs/list", ctx -> Templates.html(ctx, "partials/jobs.jte", Map.of("jobs", s.jobs().recent(50))));
         routes.post("/jobs/{id}/cancel", ctx -> {
-            boolean ok = s.jobs().cancel(Long.parseLong(ctx.pathParam("id")));
+            boolean ok = s.jobs().cancel(jobId(ctx));
             ctx.status(ok ? 202 : 409).result(ok ? "cancelling" : "the job has already finished");
         });
+        routes.post("/jobs/{id}/delete", ctx -> {
+            long id = jobId(ctx);
+            if (!"yes".equals(ctx.formParam("confirm"))) {
+                ctx.status(400).result("Confirm the removal of job " + id + " first.");
+                return;
+            }
+            boolean ok = s.jobs().delete(id);
+            ctx.status(ok ? 200 : 409).result(ok ? "" : "Job " + id + " is still queued or running (cancel it first), "
+                    + "or there is no such job.");
+        });
         routes.get("/api/jobs/{id}", ctx -> {
-            var job = s.jobs().get(Long.parseLong(ctx.pathParam("id")));
+            var job = s.jobs().get(jobId(ctx));
             if (job.isEmpty()) {
-                ctx.status(404);
+                ctx.status(404).result("There is no job " + ctx.pathParam("id") + ".");
                 return;
             }
             ctx.json(Map.of("job", job.get(), "log", s.jobs().log(job.get().id()),
@@ -41,6 +53,17 @@ public final class JobsPage implements Page {
             client.onClose(() -> clients.remove(client));
             clients.add(client);
         });
+    }
+
+    /** The job id of the address; a word that is not a number names no job. */
+    static long jobId(Context ctx) {
+        String raw = ctx.pathParam("id");
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("There is no job '" + RequestSafety.printable(raw)
+                    + "': job ids are numbers, as in /api/jobs/12.");
+        }
     }
 
     private void broadcast(JobInfo info) {

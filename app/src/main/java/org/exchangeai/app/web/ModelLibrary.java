@@ -77,32 +77,90 @@ public final class ModelLibrary {
         return builtInFolder;
     }
 
-    /** Adds rows for built-in models seen for the first time and refreshes changed ones. */
-    public synchronized void syncBuiltIn() throws SQLException {
-        synced = true;
+    /** A built-in file's size and modification time when it was last hashed, and its hash. */
+    private record Stamp(long size, long modified, String sha) {
+    }
+
+    private final Map<Path, Stamp> stamps = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong hashed = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many built-in files have been read and hashed since start (each once unless it changes). */
+    long filesHashed() {
+        return hashed.get();
+    }
+
+    /** Names, sizes and modification times of the built-in files at the last full sync. */
+    private volatile String lastListing;
+
+    /**
+     * Adds rows for built-in models seen for the first time and refreshes changed ones. Pages call
+     * this on every view: a file is hashed only when first seen or when its size or modification
+     * time changed, so a view costs one folder listing, not a read of every model file.
+     */
+    public void syncBuiltIn() throws SQLException {
+        List<Path> files = builtInFiles();
+        String listing = listing(files);
+        if (synced && listing.equals(lastListing)) {
+            return;
+        }
+        synchronized (this) {
+            if (synced && listing.equals(lastListing)) {
+                return;
+            }
+            sync(files);
+            lastListing = listing;
+            synced = true;
+        }
+    }
+
+    private List<Path> builtInFiles() {
         if (builtInFolder == null || !Files.isDirectory(builtInFolder)) {
-            builtInFiles = Map.of();
-            return;
+            return List.of();
         }
-        List<Path> files;
         try (Stream<Path> s = Files.walk(builtInFolder, 3)) {
-            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")).sorted().toList();
-        } catch (IOException e) {
-            builtInFiles = Map.of();
-            return;
+            return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")).sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
         }
+    }
+
+    private static String listing(List<Path> files) {
+        StringBuilder b = new StringBuilder();
+        for (Path f : files) {
+            try {
+                b.append(f).append('\t').append(Files.size(f)).append('\t')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            } catch (IOException e) {
+                b.append(f).append("\tunreadable\n");
+            }
+        }
+        return b.toString();
+    }
+
+    private void sync(List<Path> files) throws SQLException {
         Map<String, Path> found = new LinkedHashMap<>();
         for (Path f : files) {
             found.put(stem(f.getFileName().toString()), f);
         }
         builtInFiles = found;
+        stamps.keySet().retainAll(files);
         List<Model> rows = models.list();
         for (Path f : files) {
             String name = stem(f.getFileName().toString());
             try {
+                long size = Files.size(f);
+                long modified = Files.getLastModifiedTime(f).toMillis();
+                Optional<Model> row = rows.stream().filter(m -> m.builtIn() && m.name().equals(name)).findFirst();
+                Stamp stamp = stamps.get(f);
+                if (stamp != null && stamp.size() == size && stamp.modified() == modified && row.isPresent()
+                        && row.get().sha256().equals(stamp.sha()) && row.get().card() != null
+                        && row.get().card().contains("\"parameters\"")) {
+                    continue;
+                }
                 byte[] bytes = Files.readAllBytes(f);
                 String sha = sha256(bytes);
-                Optional<Model> row = rows.stream().filter(m -> m.builtIn() && m.name().equals(name)).findFirst();
+                hashed.incrementAndGet();
+                stamps.put(f, new Stamp(size, modified, sha));
                 if (row.isPresent() && row.get().sha256().equals(sha) && row.get().card() != null
                         && row.get().card().contains("\"parameters\"")) {
                     continue;

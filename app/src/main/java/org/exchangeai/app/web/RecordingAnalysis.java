@@ -52,17 +52,23 @@ final class RecordingAnalysis {
                     return stored;
                 }
                 byte[] json = compute(s.cache().get(signalSha));
-                String blob = s.workspace().files().put(json);
-                s.workspace().transaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT OR REPLACE INTO analysis(signal_sha, version, blob_sha, created) VALUES (?,?,?,?)")) {
-                        ps.setString(1, signalSha);
-                        ps.setInt(2, VERSION);
-                        ps.setString(3, blob);
-                        ps.setString(4, Instant.now().toString());
-                        return ps.executeUpdate();
-                    }
-                });
+                java.util.concurrent.locks.Lock referencing = s.workspace().files().referencing();
+                referencing.lock();
+                try {
+                    String blob = s.workspace().files().put(json);
+                    s.workspace().transaction(c -> {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "INSERT OR REPLACE INTO analysis(signal_sha, version, blob_sha, created) VALUES (?,?,?,?)")) {
+                            ps.setString(1, signalSha);
+                            ps.setInt(2, VERSION);
+                            ps.setString(3, blob);
+                            ps.setString(4, Instant.now().toString());
+                            return ps.executeUpdate();
+                        }
+                    });
+                } finally {
+                    referencing.unlock();
+                }
                 return json;
             } finally {
                 locks.remove(signalSha);

@@ -55,7 +55,7 @@ public final class WebServer implements AutoCloseable {
             for (Page p : pages) {
                 p.register(config.routes);
             }
-            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> ctx.status(400).result(e.getMessage()));
+            RequestSafety.register(config.routes);
         });
         app.start();
         return new WebServer(ws, jobs, app);

@@ -92,6 +92,7 @@ class ExchangeBrowserTest {
         browser.findElement(By.id("exchange-url")).sendKeys(dav.url());
         browser.findElement(By.id("exchange-user")).sendKeys(USER);
         browser.findElement(By.id("exchange-password")).sendKeys(password);
+        browser.findElement(By.id("exchange-local")).click(); // the test share listens on this machine
         WebElement save = browser.findElement(By.id("exchange-save"));
         save.click();
         // a full form post: the old page goes away before the answer is read

@@ -84,4 +84,29 @@ class ModelLibraryTest {
             assertTrue(lib.list().stream().allMatch(x -> x.model().builtIn()));
         }
     }
+
+    /**
+     * Pages call {@code syncBuiltIn} on every view: a built-in file is hashed once, and again only
+     * when its size or modification time changes (issue: every view hashed every model under a lock).
+     */
+    @Test
+    void builtInFilesAreHashedOnceUntilTheyChange() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("builtin"));
+        Path model = folder.resolve("xc.onnx");
+        Files.copy(BUILT_IN.resolve("xc_super_pretrained.onnx"), model);
+        try (Workspace ws = Workspace.open(dir.resolve("ws"))) {
+            ModelLibrary lib = new ModelLibrary(new Models(ws), folder);
+            lib.syncBuiltIn();
+            assertEquals(1, lib.filesHashed());
+            for (int i = 0; i < 200; i++) {
+                lib.syncBuiltIn();
+                assertTrue(lib.list().get(0).available());
+            }
+            assertEquals(1, lib.filesHashed(), "no view reads the model files again");
+            Files.setLastModifiedTime(model, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(model).toMillis() + 60_000));
+            lib.syncBuiltIn();
+            assertEquals(2, lib.filesHashed(), "a changed modification time is hashed again");
+        }
+    }
 }

@@ -121,6 +121,50 @@ public final class ExchangeConfig {
         return timeout;
     }
 
+    /** The port requests go to: the URL's, else 80 for http and 443 for https. */
+    public int port() {
+        return url.getPort() >= 0 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80;
+    }
+
+    /**
+     * Scheme, host and port: what a password is bound to. A password entered for one origin is
+     * never sent to another.
+     */
+    public String origin() {
+        return origin(url);
+    }
+
+    /** The origin of an http(s) URL, {@code scheme://host:port} with the default port written out. */
+    public static String origin(URI u) {
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+        String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
+        return scheme + "://" + host + ":" + port;
+    }
+
+    /**
+     * The address the URL's host names when it is this machine (loopback), a link-local address
+     * (169.254.x.x, fe80::, cloud metadata services) or the unspecified address, else {@code null}.
+     * Requests to such addresses reach local services, so an exchange there needs the user's
+     * explicit confirmation. A host that does not resolve is not local.
+     */
+    public String localAddress() {
+        String host = url.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) {
+                    return a.getHostAddress();
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** True when the URL is plain http to a host other than this machine (credentials and models travel unencrypted). */
     public boolean isInsecure() {
         if (!url.getScheme().equals("http")) {

@@ -77,7 +77,15 @@ public final class ModelExchange implements AutoCloseable {
                         .setConnectionRequestTimeout(ms).build())
                 .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(ms).build());
         if (config.hasCredentials()) {
-            dav = new SardineImpl(builder, config.username(), config.password() == null ? "" : config.password());
+            // the credentials are bound to the exchange's own origin: a redirect or a link to another
+            // host or port never receives them
+            org.apache.http.impl.client.BasicCredentialsProvider credentials =
+                    new org.apache.http.impl.client.BasicCredentialsProvider();
+            credentials.setCredentials(new org.apache.http.auth.AuthScope(config.url().getHost(), config.port()),
+                    new org.apache.http.auth.UsernamePasswordCredentials(config.username(),
+                            config.password() == null ? "" : config.password()));
+            builder.setDefaultCredentialsProvider(credentials);
+            dav = new SardineImpl(builder);
             try {
                 dav.enablePreemptiveAuthentication(config.url().toURL());
             } catch (MalformedURLException e) {
