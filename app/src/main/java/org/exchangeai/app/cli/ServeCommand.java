@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** Starts the web platform. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the web platform on this machine.",
-        footer = {"", "On 127.0.0.1 (the default) there is one user and no sign-in. Any other address is server mode:",
+        footer = {"", "On 127.0.0.1 (the default) there is one user and no sign-in. Any other address, --public-url or --accounts is server mode:",
                 "accounts are required ('exchangeai users add NAME --admin'); see docs/deploy.md and docs/security.md."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -35,6 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allow-host", paramLabel = "NAME",
             description = "A further host name the server may be reached by (repeatable). Other names are refused.")
     List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = "--accounts",
+            description = "Require sign-in even on a loopback address (implied by --public-url and by non-loopback addresses).")
+    boolean accounts;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "HTTPS certificate chain (PEM); with --tls-key.")
     Path tlsCert;
@@ -62,7 +66,10 @@ public final class ServeCommand implements Callable<Integer> {
         SecurityOptions security;
         WebServer server;
         try {
-            security = new SecurityOptions(defaults.accounts(), allowHosts, publicUrl, tls, defaults.sessionIdle());
+            // a public URL means others reach this server (through a proxy on this machine): never the login-free mode
+            boolean server = defaults.accounts() || accounts || publicUrl != null;
+            security = new SecurityOptions(server, allowHosts, publicUrl, tls,
+                    server ? SecurityOptions.SERVER_IDLE : SecurityOptions.LOCAL_IDLE);
             server = WebServer.start(ws, ModelLibrary.defaultBuiltInFolder(), host, port, security);
         } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("exchangeai serve: " + e.getMessage());

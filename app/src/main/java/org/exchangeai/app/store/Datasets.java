@@ -117,6 +117,12 @@ public final class Datasets {
         }
     }
 
+    /** Whether the current {@link Viewer} may change a dataset: unrestricted viewers always, researchers their own. */
+    public boolean mayChange(long id) throws SQLException {
+        String who = Viewer.restricted();
+        return who == null || who.equals(owner(id).orElse(null));
+    }
+
     /** The accounts a dataset is shared with. */
     public List<String> sharedWith(long id) throws SQLException {
         try (Connection c = ws.connect(); PreparedStatement ps = c.prepareStatement(

@@ -89,6 +89,15 @@ public final class DataPage implements Page {
         return s.datasets().get(id).orElseThrow(() -> new NotFoundResponse("no dataset " + id));
     }
 
+    /** A dataset the current account may change: in server mode a shared one is read-only for those it is shared with. */
+    private Dataset ownDataset(long id) throws Exception {
+        Dataset d = dataset(id);
+        if (!s.datasets().mayChange(id)) {
+            throw new io.javalin.http.ForbiddenResponse("this dataset is shared with you to read; only its owner changes it");
+        }
+        return d;
+    }
+
     private void show(Context ctx, Long id, String error) throws Exception {
         List<Dataset> all = s.datasets().list();
         Dataset selected = id == null ? null : all.stream().filter(d -> d.id() == id).findFirst()
@@ -117,7 +126,7 @@ public final class DataPage implements Page {
     }
 
     private void upload(Context ctx) throws Exception {
-        Dataset d = dataset(id(ctx));
+        Dataset d = ownDataset(id(ctx));
         List<UploadedFile> files = new ArrayList<>(ctx.uploadedFiles("files"));
         files.addAll(ctx.uploadedFiles("folder"));
         files.removeIf(f -> f.filename() == null || f.filename().isBlank());
@@ -197,7 +206,7 @@ public final class DataPage implements Page {
     }
 
     private void labels(Context ctx) throws Exception {
-        Dataset d = dataset(id(ctx));
+        Dataset d = ownDataset(id(ctx));
         UploadedFile f = ctx.uploadedFile("labels");
         if (f == null) {
             ctx.status(400);
@@ -218,7 +227,7 @@ public final class DataPage implements Page {
     }
 
     private void jobsPartial(Context ctx) throws Exception {
-        long id = id(ctx);
+        long id = dataset(id(ctx)).id();
         List<JobInfo> jobs = s.jobs().recent(50).stream()
                 .filter(j -> j.params() != null && j.params().contains("\"dataset\":" + id + "}")).limit(5).toList();
         Templates.html(ctx, "partials/jobs.jte", Map.of("jobs", jobs));
