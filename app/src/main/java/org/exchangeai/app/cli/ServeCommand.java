@@ -67,9 +67,9 @@ public final class ServeCommand implements Callable<Integer> {
         WebServer server;
         try {
             // a public URL means others reach this server (through a proxy on this machine): never the login-free mode
-            boolean server = defaults.accounts() || accounts || publicUrl != null;
-            security = new SecurityOptions(server, allowHosts, publicUrl, tls,
-                    server ? SecurityOptions.SERVER_IDLE : SecurityOptions.LOCAL_IDLE);
+            boolean serverMode = defaults.accounts() || accounts || publicUrl != null;
+            security = new SecurityOptions(serverMode, allowHosts, publicUrl, tls,
+                    serverMode ? SecurityOptions.SERVER_IDLE : SecurityOptions.LOCAL_IDLE);
             server = WebServer.start(ws, ModelLibrary.defaultBuiltInFolder(), host, port, security);
         } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("exchangeai serve: " + e.getMessage());

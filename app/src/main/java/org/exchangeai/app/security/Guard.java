@@ -35,8 +35,10 @@ public final class Guard {
     private final Sessions sessions;
     private final boolean secureCookie;
     private final Accounts accounts;
+    private final AuditTrail audit;
 
-    public Guard(HostPolicy hosts, SecurityOptions options, Sessions sessions, Accounts accounts) {
+    public Guard(HostPolicy hosts, SecurityOptions options, Sessions sessions, Accounts accounts, AuditTrail audit) {
+        this.audit = audit;
         this.hosts = hosts;
         this.options = options;
         this.sessions = sessions;
@@ -117,6 +119,8 @@ public final class Guard {
         if (!SAFE.contains(ctx.method())) {
             String problem = crossSiteProblem(ctx, s);
             if (problem != null) {
+                audit.write(ctx, "refused " + ctx.method().name() + " (cross-site check)", ctx.path(),
+                        "refused (403): origin " + String.valueOf(ctx.header("Origin")).replaceAll("[^\\x20-\\x7e]", "?"));
                 refuse(ctx, 403, "Request refused", problem);
                 return;
             }
@@ -132,6 +136,7 @@ public final class Guard {
             return;
         }
         if (adminOnly(ctx) && s.viewer() != null && !s.viewer().admin()) {
+            audit.write(ctx, "refused " + ctx.method().name() + " (administrators only)", ctx.path(), "refused (403)");
             refuse(ctx, 403, "Administrators only", "Only an administrator may do this.");
         }
     }

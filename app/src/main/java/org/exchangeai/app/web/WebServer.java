@@ -59,9 +59,9 @@ public final class WebServer implements AutoCloseable {
                     : " --workspace " + workspaceDir));
         }
         Sessions sessions = new Sessions(security.sessionIdle());
-        Guard guard = new Guard(HostPolicy.of(host, security), security, sessions, accounts);
         AuditLog auditLog = new AuditLog(ws);
         AuditTrail audit = new AuditTrail(auditLog);
+        Guard guard = new Guard(HostPolicy.of(host, security), security, sessions, accounts, audit);
         JobRunner jobs = new JobRunner(ws);
         Services services = new Services(ws, new Datasets(ws), jobs, new RecordingCache(ws, 64));
         ModelLibrary library = new ModelLibrary(new Models(ws), builtInModels);

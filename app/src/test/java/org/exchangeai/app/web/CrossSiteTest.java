@@ -151,6 +151,9 @@ class CrossSiteTest {
         WebClient stranger = new WebClient(server.port());
         assertRefused("POST /exchange/configure", stranger.post("/exchange/configure", form, EVIL, null));
         assertEquals(before, state());
+        assertTrue(new org.exchangeai.app.store.AuditLog(server.workspace()).all().stream()
+                .anyMatch(e -> e.action().equals("refused POST (cross-site check)") && e.target().equals("/exchange/configure")
+                        && e.outcome().contains(EVIL)), "refusals are audited");
     }
 
     private static java.net.http.HttpRequest.Builder request(WebClient c, String method, String path, String origin, String token) {
