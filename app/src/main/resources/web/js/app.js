@@ -1,5 +1,37 @@
-// Page-wide keyboard shortcuts and live job updates.
+// Page-wide keyboard shortcuts, live job updates and the request token of every form and htmx request.
 (function () {
+  // State-changing requests must carry the session's token (the server refuses them otherwise):
+  // forms get it as a hidden field when they are submitted, htmx requests as a header.
+  const tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  const token = tokenMeta ? tokenMeta.content : '';
+  function addToken(form) {
+    if (!token || (form.method || '').toLowerCase() !== 'post') return;
+    let input = form.querySelector('input[name="_csrf"]');
+    if (!input) {
+      input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = '_csrf';
+      form.appendChild(input);
+    }
+    input.value = token;
+  }
+  document.addEventListener('submit', function (e) {
+    const form = e.target;
+    if (form.classList && form.classList.contains('confirm') && !window.confirm(form.dataset.confirm || 'Are you sure?')) {
+      e.preventDefault();
+      return;
+    }
+    addToken(form);
+  }, true);
+  document.addEventListener('htmx:configRequest', function (e) {
+    if (token) e.detail.headers['X-CSRF-Token'] = token;
+  });
+  function tokenForms(root) { (root || document).querySelectorAll('form').forEach(addToken); }
+  // a select that submits its form when changed (the compare page's dataset choice)
+  document.addEventListener('change', function (e) {
+    if (e.target.matches && e.target.matches('select[data-autosubmit]') && e.target.form) e.target.form.submit();
+  });
+
   function typing(e) {
     const t = e.target;
     return t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable);
@@ -85,6 +117,8 @@
     next.addEventListener('click', () => { page++; apply(); });
     apply();
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', recordingsTable);
-  else recordingsTable();
+  function ready() { tokenForms(document); recordingsTable(); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
+  document.addEventListener('htmx:afterSwap', function (e) { tokenForms(e.target); });
 })();

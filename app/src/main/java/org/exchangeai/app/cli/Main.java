@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 AnalyseCommand.class,
                 ExchangeCommand.class,
+                UsersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

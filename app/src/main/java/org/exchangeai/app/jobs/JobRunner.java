@@ -74,12 +74,13 @@ public final class JobRunner implements AutoCloseable {
     public long submit(String kind, String title, String paramsJson, Queue queue, Job job) throws SQLException {
         long id = ws.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO job(kind, title, state, params, created) VALUES (?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                    "INSERT INTO job(kind, title, state, params, created, owner) VALUES (?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, kind);
                 ps.setString(2, title);
                 ps.setString(3, JobState.QUEUED.name());
                 ps.setString(4, paramsJson);
                 ps.setString(5, Instant.now().toString());
+                ps.setString(6, org.exchangeai.app.store.Viewer.current().map(org.exchangeai.app.store.Viewer::name).orElse(null));
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
                     rs.next();
@@ -90,7 +91,16 @@ public final class JobRunner implements AutoCloseable {
         queues.put(id, queue);
         logs.put(id, new CopyOnWriteArrayList<>());
         notifyChange(id);
-        executors.get(queue).submit(() -> execute(id, job));
+        // the job runs for the account that started it: what it creates is that account's, what it reads is limited alike
+        org.exchangeai.app.store.Viewer owner = org.exchangeai.app.store.Viewer.current().orElse(null);
+        executors.get(queue).submit(() -> {
+            org.exchangeai.app.store.Viewer.set(owner);
+            try {
+                execute(id, job);
+            } finally {
+                org.exchangeai.app.store.Viewer.set(null);
+            }
+        });
         return id;
     }
 
@@ -158,13 +168,28 @@ public final class JobRunner implements AutoCloseable {
         return true;
     }
 
+    /** A job, if the current viewer may see it (in server mode: its own, or any for an admin). */
     public Optional<JobInfo> get(long id) throws SQLException {
-        List<JobInfo> l = query("SELECT * FROM job WHERE id = " + id);
+        List<JobInfo> l = query("SELECT * FROM job WHERE id = " + id + visible(" AND "));
         return l.stream().findFirst();
     }
 
     public List<JobInfo> recent(int limit) throws SQLException {
-        return query("SELECT * FROM job ORDER BY id DESC LIMIT " + Math.max(1, limit));
+        return query("SELECT * FROM job" + visible(" WHERE ") + " ORDER BY id DESC LIMIT " + Math.max(1, limit));
+    }
+
+    /** Whether {@code viewer} (null: unrestricted) may see job {@code id}. */
+    public boolean visibleTo(long id, org.exchangeai.app.store.Viewer viewer) throws SQLException {
+        if (viewer == null || viewer.admin()) {
+            return true;
+        }
+        return !query("SELECT * FROM job WHERE id = " + id + " AND owner = '" + viewer.name() + "'").isEmpty();
+    }
+
+    // account names are restricted to [A-Za-z0-9._-] (Viewer.NAME), so the literal is safe
+    private static String visible(String joiner) {
+        return org.exchangeai.app.store.Viewer.current().filter(v -> !v.admin())
+                .map(v -> joiner + "owner = '" + v.name() + "'").orElse("");
     }
 
     /** Jobs ahead of {@code id} in its queue (0 when it runs or is next). */

@@ -51,10 +51,11 @@ public final class Datasets {
             throw new IllegalArgumentException("a dataset name needs 1 to 100 characters");
         }
         return ws.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset(name, created) VALUES (?, ?)",
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO dataset(name, created, owner) VALUES (?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, clean);
                 ps.setString(2, Instant.now().toString());
+                ps.setString(3, Viewer.ownerForNew());
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
                     rs.next();
@@ -69,14 +70,28 @@ public final class Datasets {
         });
     }
 
+    /** The datasets the current {@link Viewer} may see: all of them, or in server mode its own and those shared with it. */
     public List<Dataset> list() throws SQLException {
+        String who = Viewer.restricted();
         String sql = """
                 SELECT d.id, d.name, d.created,
                   (SELECT COUNT(*) FROM recording r WHERE r.dataset_id = d.id AND r.status = 'ok'),
                   (SELECT COUNT(*) FROM recording r WHERE r.dataset_id = d.id AND r.status <> 'ok'),
                   (SELECT COUNT(*) FROM label l WHERE l.dataset_id = d.id)
-                FROM dataset d ORDER BY d.id""";
-        try (Connection c = ws.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                FROM dataset d""" + (who == null ? "" : " WHERE d.owner = ? OR EXISTS"
+                        + " (SELECT 1 FROM dataset_share s WHERE s.dataset_id = d.id AND s.account = ?)")
+                + " ORDER BY d.id";
+        try (Connection c = ws.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            if (who != null) {
+                s.setString(1, who);
+                s.setString(2, who);
+            }
+            return readDatasets(s);
+        }
+    }
+
+    private static List<Dataset> readDatasets(PreparedStatement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
             List<Dataset> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(new Dataset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getInt(6)));
@@ -87,6 +102,53 @@ public final class Datasets {
 
     public Optional<Dataset> get(long id) throws SQLException {
         return list().stream().filter(d -> d.id() == id).findFirst();
+    }
+
+    /** The account owning a dataset ({@code null} when made in local mode), if the viewer may see it. */
+    public Optional<String> owner(long id) throws SQLException {
+        if (get(id).isEmpty()) {
+            return Optional.empty();
+        }
+        try (Connection c = ws.connect(); PreparedStatement ps = c.prepareStatement("SELECT owner FROM dataset WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Whether the current {@link Viewer} may change a dataset: unrestricted viewers always, researchers their own. */
+    public boolean mayChange(long id) throws SQLException {
+        String who = Viewer.restricted();
+        return who == null || who.equals(owner(id).orElse(null));
+    }
+
+    /** The accounts a dataset is shared with. */
+    public List<String> sharedWith(long id) throws SQLException {
+        try (Connection c = ws.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT account FROM dataset_share WHERE dataset_id = ? ORDER BY account")) {
+            ps.setLong(1, id);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Shares a dataset with an account ({@code shared}) or stops sharing it. */
+    public void share(long id, String account, boolean shared) throws SQLException {
+        ws.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(shared
+                    ? "INSERT OR IGNORE INTO dataset_share(dataset_id, account) VALUES (?, ?)"
+                    : "DELETE FROM dataset_share WHERE dataset_id = ? AND account = ?")) {
+                ps.setLong(1, id);
+                ps.setString(2, account);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -181,12 +243,18 @@ public final class Datasets {
         }
     }
 
+    /** A recording, if the current {@link Viewer} may see its dataset. */
     public Optional<Recording> recording(long id) throws SQLException {
+        Optional<Recording> r;
         try (Connection c = ws.connect();
                 PreparedStatement ps = c.prepareStatement("SELECT " + RECORDING_COLUMNS + " FROM recording WHERE id = ?")) {
             ps.setLong(1, id);
-            return readRecordings(ps).stream().findFirst();
+            r = readRecordings(ps).stream().findFirst();
         }
+        if (r.isPresent() && Viewer.restricted() != null && get(r.get().datasetId()).isEmpty()) {
+            return Optional.empty();
+        }
+        return r;
     }
 
     /** The readable recordings before and after {@code id} in its dataset's order (for ← / →). */

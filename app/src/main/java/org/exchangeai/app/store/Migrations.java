@@ -99,6 +99,39 @@ final class Migrations {
                   job_id INTEGER REFERENCES job(id),
                   PRIMARY KEY (comparison_id, position)
                 )"""
+            },
+            // server mode: accounts, owners and shares, and the append-only audit trail
+            new String[] {
+                """
+                CREATE TABLE account (
+                  name TEXT PRIMARY KEY,
+                  role TEXT NOT NULL CHECK (role IN ('admin', 'researcher')),
+                  password_hash TEXT NOT NULL,
+                  created TEXT NOT NULL,
+                  failures INTEGER NOT NULL DEFAULT 0,
+                  locked_until TEXT
+                )""",
+                "ALTER TABLE dataset ADD COLUMN owner TEXT",
+                "ALTER TABLE model ADD COLUMN owner TEXT",
+                "ALTER TABLE job ADD COLUMN owner TEXT",
+                """
+                CREATE TABLE dataset_share (
+                  dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+                  account TEXT NOT NULL,
+                  PRIMARY KEY (dataset_id, account)
+                )""",
+                """
+                CREATE TABLE audit (
+                  id INTEGER PRIMARY KEY,
+                  at TEXT NOT NULL,
+                  account TEXT,
+                  address TEXT,
+                  action TEXT NOT NULL,
+                  target TEXT,
+                  outcome TEXT
+                )""",
+                "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+                "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
             });
 
     private Migrations() {

@@ -44,18 +44,26 @@ public final class Models {
         this.ws = ws;
     }
 
+    /** The models the current {@link Viewer} may see: in server mode the built-in ones, its own and, for admins, all. */
     public List<Model> list() throws SQLException {
-        return query("SELECT * FROM model ORDER BY CASE source WHEN 'built-in' THEN 0 ELSE 1 END, name, id", null);
+        return query("SELECT * FROM model" + visible(" WHERE ")
+                + " ORDER BY CASE source WHEN 'built-in' THEN 0 ELSE 1 END, name, id", null);
     }
 
     public Optional<Model> get(long id) throws SQLException {
-        return query("SELECT * FROM model WHERE id = ?", id).stream().findFirst();
+        return query("SELECT * FROM model WHERE id = ?" + visible(" AND "), id).stream().findFirst();
+    }
+
+    // account names are restricted to [A-Za-z0-9._-] (Viewer.NAME), so the literal is safe
+    private static String visible(String joiner) {
+        String who = Viewer.restricted();
+        return who == null ? "" : joiner + "(source = 'built-in' OR owner = '" + who + "')";
     }
 
     public long add(String name, String source, String sha256, long size, String card) throws SQLException {
         return ws.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO model(name, source, sha256, size, card, created) VALUES (?,?,?,?,?,?)""",
+                    INSERT INTO model(name, source, sha256, size, card, created, owner) VALUES (?,?,?,?,?,?,?)""",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, name);
                 ps.setString(2, source);
@@ -63,6 +71,7 @@ public final class Models {
                 ps.setLong(4, size);
                 ps.setString(5, card);
                 ps.setString(6, Instant.now().toString());
+                ps.setString(7, BUILT_IN.equals(source) ? null : Viewer.ownerForNew());
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
                     rs.next();

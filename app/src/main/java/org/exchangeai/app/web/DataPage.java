@@ -104,6 +104,15 @@ public final class DataPage implements Page {
                 + QuotaExceededException.size(Long.parseLong(freed)) + " of stored files freed.";
     }
 
+    /** A dataset the current account may change: in server mode a shared one is read-only for those it is shared with. */
+    private Dataset ownDataset(long id) throws Exception {
+        Dataset d = dataset(id);
+        if (!s.datasets().mayChange(id)) {
+            throw new io.javalin.http.ForbiddenResponse("this dataset is shared with you to read; only its owner changes it");
+        }
+        return d;
+    }
+
     private void show(Context ctx, Long id, String error) throws Exception {
         show(ctx, id, error, null);
     }
@@ -141,7 +150,7 @@ public final class DataPage implements Page {
     }
 
     private void deleteDataset(Context ctx) throws Exception {
-        Dataset d = dataset(id(ctx));
+        Dataset d = ownDataset(id(ctx));
         if (!"yes".equals(ctx.formParam("confirm"))) {
             ctx.status(400);
             show(ctx, d.id(), "Confirm the deletion of the dataset '" + d.name() + "' first.");
@@ -161,7 +170,7 @@ public final class DataPage implements Page {
     }
 
     private void deleteRecording(Context ctx) throws Exception {
-        Dataset d = dataset(id(ctx));
+        Dataset d = ownDataset(id(ctx));
         long rid;
         try {
             rid = Long.parseLong(ctx.pathParam("rid"));
@@ -180,7 +189,7 @@ public final class DataPage implements Page {
     }
 
     private void upload(Context ctx) throws Exception {
-        Dataset d = dataset(id(ctx));
+        Dataset d = ownDataset(id(ctx));
         // refused before the body is read: an upload the workspace has no room for
         long declared = ctx.contentLength();
         if (declared > 0) {
@@ -298,7 +307,7 @@ public final class DataPage implements Page {
     }
 
     private void labels(Context ctx) throws Exception {
-        Dataset d = dataset(id(ctx));
+        Dataset d = ownDataset(id(ctx));
         UploadedFile f = ctx.uploadedFile("labels");
         if (f == null) {
             ctx.status(400);
@@ -319,7 +328,7 @@ public final class DataPage implements Page {
     }
 
     private void jobsPartial(Context ctx) throws Exception {
-        long id = id(ctx);
+        long id = dataset(id(ctx)).id();
         List<JobInfo> jobs = s.jobs().recent(50).stream()
                 .filter(j -> j.params() != null && j.params().contains("\"dataset\":" + id + "}")).limit(5).toList();
         Templates.html(ctx, "partials/jobs.jte", Map.of("jobs", jobs));

@@ -8,12 +8,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.exchangeai.app.jobs.JobInfo;
+import org.exchangeai.app.store.Viewer;
 
 /** Every job, its progress (pushed with Server-Sent Events) and cancellation. */
 public final class JobsPage implements Page {
 
     private final Services s;
     private final ConcurrentLinkedQueue<SseClient> clients = new ConcurrentLinkedQueue<>();
+    // the account each stream belongs to (server mode): it hears of its own jobs only
+    private final Map<SseClient, Viewer> viewers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JobsPage(Services s) {
         this.s = s;
@@ -26,7 +29,12 @@ public final class JobsPage implements Page {
         routes.get("/jobs", ctx -> Templates.html(ctx, "jobs.jte", Map.of("jobs", s.jobs().recent(50))));
         routes.get("/jobs/list", ctx -> Templates.html(ctx, "partials/jobs.jte", Map.of("jobs", s.jobs().recent(50))));
         routes.post("/jobs/{id}/cancel", ctx -> {
-            boolean ok = s.jobs().cancel(jobId(ctx));
+            long id = jobId(ctx);
+            if (s.jobs().get(id).isEmpty()) {
+                ctx.status(404).result("There is no job " + id + ".");
+                return;
+            }
+            boolean ok = s.jobs().cancel(id);
             ctx.status(ok ? 202 : 409).result(ok ? "cancelling" : "the job has already finished");
         });
         routes.post("/jobs/{id}/delete", ctx -> {
@@ -50,7 +58,11 @@ public final class JobsPage implements Page {
         });
         routes.sse("/events/jobs", client -> {
             client.keepAlive();
-            client.onClose(() -> clients.remove(client));
+            client.onClose(() -> {
+                clients.remove(client);
+                viewers.remove(client);
+            });
+            Viewer.current().ifPresent(v -> viewers.put(client, v));
             clients.add(client);
         });
     }
@@ -71,7 +83,12 @@ public final class JobsPage implements Page {
                 + ",\"message\":" + quote(info.message()) + "}";
         for (SseClient c : clients) {
             try {
+                if (!s.jobs().visibleTo(info.id(), viewers.get(c))) {
+                    continue;
+                }
                 c.sendEvent("job", data);
+            } catch (java.sql.SQLException e) {
+                // cannot tell whose job it is: leave this stream without the update
             } catch (RuntimeException e) {
                 clients.remove(c);
             }

@@ -98,6 +98,7 @@ public final class ModelsPage implements Page {
 
     private void offers(Context ctx) throws Exception {
         ModelLibrary.Entry e = entry(ctx);
+        adminForBuiltIn(e);
         library.store().setOffers(e.model().id(), "on".equals(ctx.formParam("predict")),
                 "on".equals(ctx.formParam("finetune")));
         if ("true".equals(ctx.header("HX-Request"))) {
@@ -109,6 +110,7 @@ public final class ModelsPage implements Page {
 
     private void delete(Context ctx) throws Exception {
         ModelLibrary.Entry e = entry(ctx);
+        adminForBuiltIn(e);
         try {
             library.store().delete(e.model());
         } catch (IllegalArgumentException ex) {
@@ -117,6 +119,14 @@ public final class ModelsPage implements Page {
             return;
         }
         ctx.redirect("/models");
+    }
+
+    /** Built-in models are shared by all accounts: in server mode only an administrator changes them. */
+    private static void adminForBuiltIn(ModelLibrary.Entry e) {
+        org.exchangeai.app.store.Viewer v = org.exchangeai.app.store.Viewer.current().orElse(null);
+        if (e.model().builtIn() && v != null && !v.admin()) {
+            throw new io.javalin.http.ForbiddenResponse("only an administrator may change the built-in models");
+        }
     }
 
     private void download(Context ctx) throws Exception {

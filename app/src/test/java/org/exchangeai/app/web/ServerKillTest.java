@@ -65,9 +65,9 @@ class ServerKillTest {
     void importKilledMidwayLeavesOnlyWholeRecordingsAndAnInterruptedJob() throws Exception {
         int port = startServerProcess();
         String base = "http://127.0.0.1:" + port;
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/data"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("name=Large")).build(), HttpResponse.BodyHandlers.ofString());
+        // as the data page does: same origin, the session's cookie and request token
+        WebClient page = new WebClient(port).open("/");
+        HttpResponse<String> created = page.post("/data", java.util.Map.of("name", "Large"));
         assertEquals(302, created.statusCode(), created.body());
         String datasetPath = created.headers().firstValue("Location").orElseThrow();
 
@@ -87,11 +87,13 @@ class ServerKillTest {
                 body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
             }
         }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + page.token + "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         int totalRecords = COPIES * records.size() / 2;
-        HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(base + datasetPath + "/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> uploaded = page.send(HttpRequest.newBuilder(URI.create(base + datasetPath + "/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Origin", base)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
         assertEquals(302, uploaded.statusCode(), uploaded.body());
 
         // wait until the import is under way, then kill the process without any chance to clean up

@@ -174,12 +174,26 @@ public final class ExchangeConfig {
         return !(h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1"));
     }
 
-    /** Replaces any occurrence of the password in {@code text}; a last guard for messages built from server answers. */
+    /** Shorter passwords are masked only where they stand as credentials (URL user info, {@code password=}). */
+    static final int MIN_TOKEN_MASK = 4;
+
+    /**
+     * Masks the password where it stands as a whole word in {@code text} (a last guard for messages built
+     * from server answers). Letters inside other words are never touched: masking them would corrupt the
+     * message and show which letters the password has.
+     */
     public String redact(String text) {
         if (text == null || password == null || password.isEmpty()) {
             return text;
         }
-        return text.replace(password, "****");
+        String q = java.util.regex.Pattern.quote(password);
+        // credentials in a URL (user:password@) or a key=value pair are masked whatever their length
+        String out = text.replaceAll("(?<=://[^/\\s:@]{0,256}:)" + q + "(?=@)", "****")
+                .replaceAll("(?i)(?<=password[=:] ?)" + q + "(?![\\w])", "****");
+        if (password.length() >= MIN_TOKEN_MASK) {
+            out = out.replaceAll("(?<![\\w])" + q + "(?![\\w])", "****");
+        }
+        return out;
     }
 
     /** Name, URL and user name; the password is never shown. */

@@ -58,6 +58,18 @@ class ExchangesTest {
     }
 
     @Test
+    void maskingLeavesTheRestOfTheMessageIntact() throws Exception {
+        // a one-letter password: "cannot be reached" once became "cannot ****e reached"
+        ExchangeConfig b = ExchangeConfig.of("x", "https://dav.example.org/m", "carol", "b");
+        assertEquals("https://dav.example.org/m/ cannot be reached", b.redact("https://dav.example.org/m/ cannot be reached"));
+        assertEquals("https://carol:****@dav.example.org/ refused", b.redact("https://carol:b@dav.example.org/ refused"));
+        assertEquals("login with password=**** failed", b.redact("login with password=b failed"));
+        ExchangeConfig longer = ExchangeConfig.of("x", "https://dav.example.org/m", "carol", "hunter22");
+        assertEquals("bad credentials '****' (hunter223 is another word)",
+                longer.redact("bad credentials 'hunter22' (hunter223 is another word)"));
+    }
+
+    @Test
     void noConfigurationSaysHowToConfigure() throws Exception {
         Exchanges ex = Exchanges.load(tmp.resolve("absent.json"), Map.of());
         ExchangeException e = assertThrows(ExchangeException.class, () -> ex.get(null));
