@@ -42,7 +42,8 @@ class ExchangeCredentialsTest {
     private Capture attacker;
     private WebServer server;
     private String previous;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final SameSiteRequests site = new SameSiteRequests(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)));
+    private final HttpClient http = site.client();
 
     /** A server answering 401 with a Basic challenge, recording requests and their Authorization headers. */
     static final class Capture implements AutoCloseable {
@@ -174,7 +175,7 @@ class ExchangeCredentialsTest {
 
     private HttpResponse<String> configure(String base, String url, String password, boolean local) throws Exception {
         String form = "name=site-b&url=" + enc(url) + "&username=alice&password=" + enc(password) + (local ? "&local=on" : "");
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/exchange/configure"))
+        return http.send(site.to(URI.create(base + "/exchange/configure"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -34,7 +34,8 @@ class RobustServerTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final SameSiteRequests site = new SameSiteRequests(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)));
+    private final HttpClient http = site.client();
 
     @Test
     void deletingADatasetFreesItsStoredFilesAndKeepsTheOthers() throws Exception {
@@ -107,7 +108,7 @@ class RobustServerTest {
             String cut = "--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.csv\"\r\n"
                     + "Content-Type: text/csv\r\n\r\n1,2,3\n4,5,6\n";
             // its own client: the server closes the connection of a request whose body it could not read
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/data/" + id + "/upload"))
+            HttpResponse<String> r = site.freshClient().send(site.to(URI.create(base + "/data/" + id + "/upload"))
                     .header("Content-Type", "multipart/form-data; boundary=XyZ")
                     .POST(HttpRequest.BodyPublishers.ofString(cut)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(400, r.statusCode(), r.body());
@@ -225,7 +226,7 @@ class RobustServerTest {
     }
 
     private HttpResponse<String> post(String url, String form) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        return http.send(site.to(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -247,7 +248,7 @@ class RobustServerTest {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return http.send(site.to(URI.create(url)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
