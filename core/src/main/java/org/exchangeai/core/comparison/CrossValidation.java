@@ -31,7 +31,7 @@ public final class CrossValidation {
      * @param folds k
      * @param seeds one repetition per seed (new folds, shuffling and initialisation each)
      * @param fractions learning-curve fractions of the training part, ascending, ending with 1
-     * @param training the training options every candidate shares; its seed is replaced by each repetition's
+     * @param training the training options every candidate shares; its method is replaced by the candidate's, its seed by each repetition's
      */
     public record Settings(int folds, List<Long> seeds, List<Double> fractions, TrainingConfig training) {
         public Settings {
@@ -195,7 +195,7 @@ public final class CrossValidation {
             trainExamples.add(c.examples().get(i));
         }
         List<String> foldClasses = List.copyOf(new TreeSet<>(trainExamples.stream().flatMap(e -> e.labels().stream()).toList()));
-        TrainingConfig cfg = settings.training().withSeed(seed).withMultiLabel(multiLabel);
+        TrainingConfig cfg = forCandidate(settings.training(), c).withSeed(seed).withMultiLabel(multiLabel);
         Trainer trainer = new Trainer(cfg);
         trainerHook.accept(trainer);
         Thread watcher = null;
@@ -233,6 +233,13 @@ public final class CrossValidation {
         double[][] probs = score(result, c, test, classes);
         return new FoldResult(c.name(), seed, fraction, f, train.length, test, probs, seconds, result.history().size(),
                 result.bestEpoch());
+    }
+
+    /** The shared options with the candidate's method. */
+    public static TrainingConfig forCandidate(TrainingConfig t, Candidate c) {
+        return new TrainingConfig(c.method(), t.optimizer(), t.epochs(), t.batchSize(), t.learningRate(), t.lrGamma(),
+                t.weightDecay(), t.validationFraction(), t.seed(), t.multiLabel(), t.patience(), t.minEpochs(),
+                t.overfitFactor(), t.findLearningRate(), t.select());
     }
 
     /** Probabilities of the exported model (ONNX Runtime) in the comparison's class order; absent classes 0. */
