@@ -86,7 +86,7 @@ public record Leaderboard(List<String> classes, boolean multiLabel, int recordin
 
     /** Computes the leaderboard with {@code resamples} bootstrap resamples at the given confidence level. */
     public static Leaderboard of(CrossValidation.Result cv, int resamples, long seed, double level) {
-        double alpha = 1 - level;
+        double alpha = Math.round((1 - level) * 1e9) / 1e9; // 0.05, not 0.050000000000000044
         List<String> names = cv.candidates();
         int n = cv.ids().size();
         int k = cv.classes().size();
