@@ -28,6 +28,10 @@ public final class WeightedMetrics {
     private final boolean[] correct;
     private final int[][] order;
     private final boolean[][] tieWithNext;
+    // class-major copies so the per-resample loops run through memory in order
+    private final boolean[][] truthByClass;
+    private final boolean[][] predictedByClass;
+    private final boolean[][] positiveInOrder;
 
     /**
      * @param truth {@code [recording][class]} true labels (exactly one per recording for single-label data)
@@ -64,12 +68,24 @@ public final class WeightedMetrics {
             }
             correct[i] = Arrays.equals(predicted[i], truth[i]);
         }
+        truthByClass = new boolean[k][n];
+        predictedByClass = new boolean[k][n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < k; c++) {
+                truthByClass[c][i] = truth[i][c];
+                predictedByClass[c][i] = predicted[i][c];
+            }
+        }
+        positiveInOrder = new boolean[k][n];
         order = new int[k][];
         tieWithNext = new boolean[k][n];
         for (int c = 0; c < k; c++) {
             final int cc = c;
             order[c] = java.util.stream.IntStream.range(0, n).boxed()
                     .sorted(Comparator.comparingDouble(i -> scores[i][cc])).mapToInt(Integer::intValue).toArray();
+            for (int r = 0; r < n; r++) {
+                positiveInOrder[c][r] = truth[order[c][r]][c];
+            }
             for (int r = 0; r + 1 < n; r++) {
                 tieWithNext[c][r] = scores[order[c][r]][c] == scores[order[c][r + 1]][c];
             }
@@ -100,13 +116,15 @@ public final class WeightedMetrics {
             double tp = 0;
             double fp = 0;
             double fn = 0;
+            boolean[] tc = truthByClass[c];
+            boolean[] pc = predictedByClass[c];
             for (int i = 0; i < n; i++) {
                 int wi = w[i];
                 if (wi == 0) {
                     continue;
                 }
-                boolean t = truth[i][c];
-                boolean p = predicted[i][c];
+                boolean t = tc[i];
+                boolean p = pc[i];
                 if (t && p) {
                     tp += wi;
                 } else if (p) {
@@ -158,6 +176,7 @@ public final class WeightedMetrics {
     public double auc(int c, int[] w) {
         int[] o = order[c];
         boolean[] tie = tieWithNext[c];
+        boolean[] positive = positiveInOrder[c];
         double negativesBelow = 0;
         double pairs = 0;
         double positives = 0;
@@ -167,11 +186,11 @@ public final class WeightedMetrics {
             double neg = 0;
             int s = r;
             do {
-                int i = o[s];
-                if (truth[i][c]) {
-                    pos += w[i];
+                int wi = w[o[s]];
+                if (positive[s]) {
+                    pos += wi;
                 } else {
-                    neg += w[i];
+                    neg += wi;
                 }
                 s++;
             } while (tie[s - 1] && s < n);
