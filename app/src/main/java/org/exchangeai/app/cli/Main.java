@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 EvaluateCommand.class,
                 ModelsCommand.class,
                 FinetuneCommand.class,
+                CompareCommand.class,
                 PretrainCommand.class,
                 ConvertCommand.class,
                 AnalyseCommand.class,

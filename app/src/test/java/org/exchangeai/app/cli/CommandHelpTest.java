@@ -15,7 +15,7 @@ class CommandHelpTest {
     @Test
     void everySubcommandAnswersHelp() {
         List<String[]> commands = List.of(new String[] {"serve"}, new String[] {"inspect"}, new String[] {"predict"},
-                new String[] {"evaluate"}, new String[] {"models"}, new String[] {"finetune"}, new String[] {"convert"},
+                new String[] {"evaluate"}, new String[] {"models"}, new String[] {"finetune"}, new String[] {"compare"}, new String[] {"convert"},
                 new String[] {"analyse"}, new String[] {"exchange"}, new String[] {"exchange", "list"},
                 new String[] {"exchange", "pull"}, new String[] {"exchange", "push"},
                 new String[] {"exchange", "quarantine"});
