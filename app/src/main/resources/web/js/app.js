@@ -5,7 +5,8 @@
   const tokenMeta = document.querySelector('meta[name="csrf-token"]');
   const token = tokenMeta ? tokenMeta.content : '';
   function addToken(form) {
-    if (!token || (form.method || '').toLowerCase() !== 'post') return;
+    // getAttribute: a control named 'method' (the fine-tune form's radios) would shadow form.method
+    if (!token || (form.getAttribute('method') || '').toLowerCase() !== 'post') return;
     let input = form.querySelector('input[name="_csrf"]');
     if (!input) {
       input = document.createElement('input');

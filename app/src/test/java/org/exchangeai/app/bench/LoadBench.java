@@ -43,8 +43,9 @@ public final class LoadBench {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int records = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        // one session for all clients, as one user's browser tabs: the cookie and the page's token
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+                .cookieHandler(new java.net.CookieManager()).connectTimeout(Duration.ofSeconds(10)).build();
 
         long dataset = createDataset(http, base, records);
         String page = get(http, base + "/data/" + dataset).body();
@@ -137,7 +138,11 @@ public final class LoadBench {
 
     /** A dataset of LUDB records, uploaded through the form; waits until the import has stored them. */
     private static long createDataset(HttpClient http, String base, int records) throws Exception {
+        java.util.regex.Matcher t = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]*)\"")
+                .matcher(get(http, base + "/").body());
+        String token = t.find() ? t.group(1) : "";
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/data"))
+                .header("Origin", base).header("X-CSRF-Token", token)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("name=load-" + System.currentTimeMillis())).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -159,6 +164,7 @@ public final class LoadBench {
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         http.send(HttpRequest.newBuilder(URI.create(base + "/data/" + id + "/upload"))
+                .header("Origin", base).header("X-CSRF-Token", token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         Pattern ok = Pattern.compile("id=\"count-ok\">(\\d+)<");
