@@ -145,7 +145,8 @@ class DataAndViewerBrowserTest {
         server.close();
         server = WebServer.start(workspace, "127.0.0.1", 0);
         browser.get(url("/data"));
-        assertEquals(60, browser.findElements(By.cssSelector("#recordings tr.ok")).size());
+        // waits for the first answer of the restarted server (the redirect to the dataset, then its table)
+        BrowserSupport.waitFor(browser, 20).until(d -> d.findElements(By.cssSelector("#recordings tr.ok")).size() == 60);
         assertEquals(1, browser.findElements(By.cssSelector("#recordings tr.failed")).size());
     }
 

@@ -245,7 +245,8 @@ class ModelsAndPredictBrowserTest {
         server.close();
         server = WebServer.start(workspace, builtIn, "127.0.0.1", 0);
         browser.get(url(runUrl.substring(runUrl.indexOf("/predict/"))));
-        assertEquals(24, browser.findElements(By.cssSelector("#predictions-table tbody tr.ok")).size());
+        // the table is filled by the page's script after the page has loaded
+        BrowserSupport.waitFor(browser, 20).until(d -> d.findElements(By.cssSelector("#predictions-table tbody tr.ok")).size() == 24);
         assertFalse(browser.findElements(By.cssSelector("#confusion-matrix td.cm")).isEmpty());
         BrowserSupport.waitFor(browser, 10).until(d -> colouredPixels("roc") > 500);
         String macroF1 = browser.findElement(By.id("macro-f1")).getText();
