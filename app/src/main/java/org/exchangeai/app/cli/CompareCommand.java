@@ -30,10 +30,8 @@ import org.exchangeai.core.io.ReadResult;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.prep.Preparation;
 import org.exchangeai.core.statistics.Bootstrap;
-import org.exchangeai.core.train.EpochSelection;
 import org.exchangeai.core.train.Example;
 import org.exchangeai.core.train.Method;
-import org.exchangeai.core.train.Optimizer;
 import org.exchangeai.core.train.Trainer;
 import org.exchangeai.core.train.TrainingConfig;
 import org.exchangeai.core.train.TrainingResult;
@@ -86,31 +84,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--resamples", defaultValue = "2000", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
     int resamples;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Maximum epochs per fold (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch", defaultValue = "8", description = "Recordings per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--gamma", defaultValue = "0.8", description = "Learning rate factor per epoch (default: ${DEFAULT-VALUE}).")
-    double gamma;
-
-    @Option(names = "--optimizer", defaultValue = "adamw",
-            description = "adamw, adam, sgd, nadam, adamax, rmsprop, adafactor (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--val-fraction", defaultValue = "0.2",
-            description = "Share of each fold's training part the trainer holds out to choose its kept epoch (default: ${DEFAULT-VALUE}).")
-    double valFraction;
-
     @Option(names = "--seed", defaultValue = "42", description = "First seed: folds, shuffling, initialisation, bootstrap (default: ${DEFAULT-VALUE}).")
     long seed;
-
-    @Option(names = "--select", paramLabel = "loss|f1|auc", description = "What decides each fold's kept epoch (as finetune).")
-    String select;
 
     @Option(names = "--train-best", paramLabel = "NEW.onnx",
             description = "Afterwards train the leader on all recordings and write it here, its cross-validated metrics in "
@@ -119,6 +94,9 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the results.")
     Path out;
+
+    @Mixin
+    TrainerOptions training;
 
     @Mixin
     RecordingOptions recordingOptions;
@@ -258,9 +236,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private TrainingConfig trainingConfig(boolean multiLabel) {
-        return new TrainingConfig(Method.HEAD, Optimizer.Kind.parse(optimizer), epochs, batch, lr, gamma, -1,
-                valFraction, seed, multiLabel, 10, 10, 1.25, false,
-                select == null ? null : EpochSelection.Criterion.parse(select));
+        return training.config(Method.HEAD, seed, multiLabel, false);
     }
 
     static List<Spec> parse(String spec) {

@@ -22,11 +22,9 @@ import org.exchangeai.core.io.ReadResult;
 import org.exchangeai.core.model.OnnxModel;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.prep.Preparation;
-import org.exchangeai.core.train.EpochSelection;
 import org.exchangeai.core.train.Example;
 import org.exchangeai.core.train.Holdout;
 import org.exchangeai.core.train.Method;
-import org.exchangeai.core.train.Optimizer;
 import org.exchangeai.core.train.Trainer;
 import org.exchangeai.core.train.TrainingConfig;
 import org.exchangeai.core.train.TrainingEvent;
@@ -57,39 +55,17 @@ public final class FinetuneCommand implements Callable<Integer> {
             description = "What trains: the classifier head, all layers, or all layers from fresh weights (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch", defaultValue = "8", description = "Recordings per step (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--gamma", defaultValue = "0.8", description = "Learning rate factor per epoch (default: ${DEFAULT-VALUE}).")
-    double gamma;
-
-    @Option(names = "--optimizer", defaultValue = "adamw",
-            description = "adamw, adam, sgd, nadam, adamax, rmsprop, adafactor (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--val-fraction", defaultValue = "0.2", description = "Share of each class held out (default: ${DEFAULT-VALUE}).")
-    double valFraction;
-
     @Option(names = "--seed", defaultValue = "42", description = "Makes split, shuffling and initialisation repeatable (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--lr-find", description = "Run the learning-rate finder first (its suggestion is capped by --lr).")
     boolean lrFind;
 
-    @Option(names = "--select", paramLabel = "loss|f1|auc",
-            description = "What decides the kept epoch, smoothed over neighbouring epochs: validation macro AUC, macro F1 "
-                    + "or loss (default: auc; never before epoch 2 for all layers or 5 from scratch, and never an epoch "
-                    + "whose macro F1 is more than 0.1 below the run's best).")
-    String select;
-
     @Option(names = "--out", required = true, paramLabel = "NEW.onnx", description = "Where to write the trained model.")
     Path out;
+
+    @Mixin
+    TrainerOptions training;
 
     @Mixin
     RecordingOptions recordingOptions;
@@ -158,9 +134,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                 examples.size(), unlabelled.size(), unreadable.size(), base, m.name().toLowerCase(Locale.ROOT),
                 multiLabel ? ", multi-label" : "");
 
-        TrainingConfig cfg = new TrainingConfig(m, Optimizer.Kind.parse(optimizer), epochs, batch, lr, gamma, -1,
-                valFraction, seed, multiLabel, 10, 10, 1.25, lrFind,
-                select == null ? null : EpochSelection.Criterion.parse(select));
+        TrainingConfig cfg = training.config(m, seed, multiLabel, lrFind);
         Trainer trainer = new Trainer(cfg);
         EpochPrinter printer = new EpochPrinter(o);
         trainer.onEvent(printer);

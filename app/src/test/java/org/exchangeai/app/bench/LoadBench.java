@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.exchangeai.core.TestData;
+import org.exchangeai.app.web.SameSiteRequests;
 
 /**
  * Page latency under load (a main method, not a unit test): {@code clients} parallel clients for
@@ -44,10 +45,11 @@ public final class LoadBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int records = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         // one session for all clients, as one user's browser tabs: the cookie and the page's token
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .cookieHandler(new java.net.CookieManager()).connectTimeout(Duration.ofSeconds(10)).build();
+        SameSiteRequests site = new SameSiteRequests(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)));
+        HttpClient http = site.client();
 
-        long dataset = createDataset(http, base, records);
+        long dataset = createDataset(site, base, records);
         String page = get(http, base + "/data/" + dataset).body();
         List<Long> recordings = new ArrayList<>();
         Matcher m = Pattern.compile("href=\"/analyse/(\\d+)\"").matcher(page);
@@ -137,12 +139,9 @@ public final class LoadBench {
     }
 
     /** A dataset of LUDB records, uploaded through the form; waits until the import has stored them. */
-    private static long createDataset(HttpClient http, String base, int records) throws Exception {
-        java.util.regex.Matcher t = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]*)\"")
-                .matcher(get(http, base + "/").body());
-        String token = t.find() ? t.group(1) : "";
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/data"))
-                .header("Origin", base).header("X-CSRF-Token", token)
+    private static long createDataset(SameSiteRequests site, String base, int records) throws Exception {
+        HttpClient http = site.client();
+        HttpResponse<String> created = http.send(site.to(URI.create(base + "/data"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("name=load-" + System.currentTimeMillis())).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -163,8 +162,7 @@ public final class LoadBench {
             }
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        http.send(HttpRequest.newBuilder(URI.create(base + "/data/" + id + "/upload"))
-                .header("Origin", base).header("X-CSRF-Token", token)
+        http.send(site.to(URI.create(base + "/data/" + id + "/upload"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         Pattern ok = Pattern.compile("id=\"count-ok\">(\\d+)<");

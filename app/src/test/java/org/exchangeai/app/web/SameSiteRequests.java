@@ -15,7 +15,7 @@ import org.exchangeai.app.security.Guard;
  * Requests as the server's own pages send them: the session cookie, the page's origin and its
  * security token, so that tests of other behaviour pass the cross-site checks.
  */
-final class SameSiteRequests {
+public final class SameSiteRequests {
 
     private static final Pattern TOKEN = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]*)\"");
 
@@ -23,21 +23,21 @@ final class SameSiteRequests {
     private final HttpClient http;
     private final Map<String, String> tokens = new HashMap<>();
 
-    SameSiteRequests(HttpClient.Builder builder) {
+    public SameSiteRequests(HttpClient.Builder builder) {
         this.http = builder.cookieHandler(cookies).build();
     }
 
-    HttpClient client() {
+    public HttpClient client() {
         return http;
     }
 
     /** Another client of the same session (for a request whose connection the server closes). */
-    HttpClient freshClient() {
+    public HttpClient freshClient() {
         return HttpClient.newBuilder().cookieHandler(cookies).build();
     }
 
     /** A request builder for a state-changing request to {@code uri}, with origin and token. */
-    HttpRequest.Builder to(URI uri) throws Exception {
+    public HttpRequest.Builder to(URI uri) throws Exception {
         String origin = uri.getScheme() + "://" + uri.getRawAuthority();
         String token = tokens.get(origin);
         if (token == null) {
