@@ -22,7 +22,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.exchangeai.core.comparison.Candidate;
 import org.exchangeai.core.comparison.CrossValidation;
-import org.exchangeai.core.comparison.FoldResult;
+import org.exchangeai.core.comparison.FolderStore;
+import org.exchangeai.core.comparison.PatientTable;
+import org.exchangeai.core.comparison.Reports;
 import org.exchangeai.core.comparison.Folds;
 import org.exchangeai.core.comparison.Leaderboard;
 import org.exchangeai.core.data.Labels;
@@ -118,7 +120,7 @@ public final class CompareCommand implements Callable<Integer> {
         Labels labels = Labels.read(labelsFile);
         labels.problems().forEach(p -> System.err.println("labels: " + p));
         Path labelsDir = labelsFile.toAbsolutePath().normalize().getParent();
-        Map<String, String> patientByStem = metadata == null ? Map.of() : patients(metadata);
+        PatientTable patientTable = metadata == null ? null : PatientTable.read(metadata);
 
         // recordings: read once, labelled ones kept in a fixed order
         List<ReadResult> read = PredictCommand.readNamed(paths, recordingOptions);
@@ -138,8 +140,20 @@ public final class CompareCommand implements Callable<Integer> {
             kept.add(r);
             rows.add(row);
         }
+        // a fixed order (by name), so the folds do not depend on how the files were listed
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < kept.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparing(i -> kept.get(i).name()));
+        List<ReadResult> sortedKept = order.stream().map(kept::get).toList();
+        List<Labels.Row> sortedRows = order.stream().map(rows::get).toList();
+        kept.clear();
+        kept.addAll(sortedKept);
+        rows.clear();
+        rows.addAll(sortedRows);
         List<String> ids = kept.stream().map(ReadResult::name).toList();
-        List<String> patients = ids.stream().map(id -> patientByStem.get(stem(id))).toList();
+        List<String> patients = ids.stream().map(id -> patientTable == null ? null : patientTable.patientOf(id)).toList();
         long withPatient = patients.stream().filter(p -> p != null).count();
         if (metadata != null && withPatient < ids.size()) {
             System.err.println((ids.size() - withPatient) + " recording(s) have no row in " + metadata
@@ -147,43 +161,30 @@ public final class CompareCommand implements Callable<Integer> {
         }
 
         // candidates: each prepares the recordings with its own recipe
-        List<Candidate> cands = new ArrayList<>();
-        Map<String, List<Example>> preparedBy = new HashMap<>();
         boolean multiLabel = rows.stream().anyMatch(r -> r.labels().size() > 1);
         List<String> classes = List.copyOf(new TreeSet<>(rows.stream().flatMap(r -> r.labels().stream()).toList()));
+        List<Candidate.Spec> candidateSpecs = new ArrayList<>();
         for (Spec s : specs) {
-            OnnxGraph graph = null;
-            String sha = null;
-            Preparation prep;
             if (Zoo.contains(s.base())) {
-                prep = Zoo.preparation(s.base());
-            } else {
-                Path file = resolveModel(s.base());
-                if (file == null) {
-                    System.err.println("--candidates: no model file, model name or zoo architecture '" + s.base()
-                            + "' (zoo: " + Zoo.NAMES + ")");
-                    return 2;
-                }
-                byte[] bytes = Files.readAllBytes(file);
-                graph = OnnxGraph.parse(bytes);
-                sha = OnnxGraph.sha256(bytes);
-                prep = Preparation.fromMetadata(graph.metadata());
+                candidateSpecs.add(new Candidate.Spec(s.name(), null, null, s.base().toLowerCase(Locale.ROOT), s.method()));
+                continue;
             }
-            List<Example> examples = preparedBy.get(prep.toString());
-            if (examples == null) {
-                examples = new ArrayList<>();
-                for (int i = 0; i < kept.size(); i++) {
-                    try {
-                        examples.add(new Example(ids.get(i), prep.apply(kept.get(i).ecg()), rows.get(i).labels()));
-                    } catch (RuntimeException e) {
-                        System.err.println(ids.get(i) + ": cannot be prepared for candidate " + s.name() + ": " + e.getMessage());
-                        return 1;
-                    }
-                }
-                preparedBy.put(prep.toString(), examples);
+            Path file = resolveModel(s.base());
+            if (file == null) {
+                System.err.println("--candidates: no model file, model name or zoo architecture '" + s.base()
+                        + "' (zoo: " + Zoo.NAMES + ")");
+                return 2;
             }
-            cands.add(new Candidate(s.name(), graph, sha, graph == null ? s.base().toLowerCase(Locale.ROOT) : null,
-                    s.method(), prep, examples));
+            byte[] bytes = Files.readAllBytes(file);
+            candidateSpecs.add(new Candidate.Spec(s.name(), OnnxGraph.parse(bytes), OnnxGraph.sha256(bytes), null, s.method()));
+        }
+        List<Candidate> cands;
+        try {
+            cands = Candidate.prepare(candidateSpecs, ids, kept.stream().map(ReadResult::ecg).toList(),
+                    rows.stream().map(Labels.Row::labels).toList());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 1;
         }
 
         TrainingConfig cfg = trainingConfig(multiLabel);
@@ -198,7 +199,6 @@ public final class CompareCommand implements Callable<Integer> {
                 settings.units(cands.size()));
 
         Path foldDir = out.resolve("folds");
-        Files.createDirectories(foldDir);
         CrossValidation cv = new CrossValidation(settings).onProgress(p -> o.printf(Locale.ROOT,
                 "[%d/%d] %s seed %d fold %d, %d%% of training part (%d recordings): %s%s%n", p.done(), p.total(),
                 p.last().candidate(), p.last().seed(), p.last().fold() + 1, Math.round(p.last().fraction() * 100),
@@ -213,7 +213,7 @@ public final class CompareCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         CrossValidation.Result result;
         try {
-            result = cv.run(ids, metadata == null ? null : patients, cands, new FolderStore(foldDir));
+            result = cv.run(ids, metadata == null ? null : patients, cands, new FolderStore(foldDir, System.err::println));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -226,7 +226,10 @@ public final class CompareCommand implements Callable<Integer> {
             return 1;
         }
         Leaderboard board = Leaderboard.of(result, resamples, seed, 0.95);
-        write(result, board);
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("created", Instant.now().toString());
+        about.put("labels", labelsFile.toString());
+        Reports.write(out, result, board, about);
         print(o, board);
         o.println("results written to " + out);
         if (trainBest != null) {
@@ -304,189 +307,6 @@ public final class CompareCommand implements Callable<Integer> {
         return matches.size() == 1 ? matches.get(0) : null;
     }
 
-    /** Patient per recording stem from a metadata table (see --metadata). */
-    static Map<String, String> patients(Path csv) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        try (CsvReader<NamedCsvRecord> r = CsvReader.builder().ofNamedCsvRecord(csv)) {
-            List<String> header = null;
-            for (NamedCsvRecord rec : r) {
-                if (header == null) {
-                    header = rec.getHeader();
-                    if (!header.contains("patient_id") && !header.contains("patient")) {
-                        throw new IOException(csv + ": no patient_id or patient column in the header " + header);
-                    }
-                }
-                String key = stem(header.contains("file_name") ? rec.getField("file_name") : rec.getField(0));
-                String p = (header.contains("patient_id") ? rec.getField("patient_id") : rec.getField("patient")).strip();
-                if (p.matches("-?\\d+\\.0+")) {
-                    p = p.substring(0, p.indexOf('.')); // PTB-XL writes ids as floats
-                }
-                if (!p.isEmpty()) {
-                    out.put(key, p);
-                }
-            }
-        }
-        return out;
-    }
-
-    static String stem(String path) {
-        String p = path.strip().replace('\\', '/');
-        int bang = p.indexOf("!/");
-        if (bang >= 0) {
-            p = p.substring(bang + 2);
-        }
-        String name = p.substring(p.lastIndexOf('/') + 1);
-        int dot = name.lastIndexOf('.');
-        return (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT);
-    }
-
-    /** Finished folds as JSON files, written atomically, so an interrupted comparison continues. */
-    static final class FolderStore implements FoldResult.Store {
-        private final Path dir;
-        private final ObjectMapper json = new ObjectMapper();
-
-        FolderStore(Path dir) {
-            this.dir = dir;
-        }
-
-        @Override
-        public FoldResult find(String key) {
-            Path f = dir.resolve(key + ".json");
-            if (!Files.isRegularFile(f)) {
-                return null;
-            }
-            try {
-                return json.readValue(f.toFile(), FoldResult.class);
-            } catch (IOException e) {
-                System.err.println(f + ": unreadable fold result, trained again (" + e.getMessage() + ")");
-                return null;
-            }
-        }
-
-        @Override
-        public void save(FoldResult result) {
-            Path f = dir.resolve(result.key() + ".json");
-            Path tmp = dir.resolve(result.key() + ".json.tmp");
-            try {
-                json.writeValue(tmp.toFile(), result);
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot write " + f, e);
-            }
-        }
-    }
-
-    private void write(CrossValidation.Result r, Leaderboard b) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("created", Instant.now().toString());
-        j.put("labels", labelsFile.toString());
-        j.put("candidates", r.candidates());
-        j.put("training_fractions", r.settings().fractions());
-        Map<String, Object> h = new LinkedHashMap<>();
-        TrainingConfig c = r.settings().training();
-        h.put("optimizer", c.optimizer().label());
-        h.put("learning_rate", c.learningRate());
-        h.put("lr_gamma", c.lrGamma());
-        h.put("batch_size", c.batchSize());
-        h.put("max_epochs", c.epochs());
-        h.put("validation_fraction", c.validationFraction());
-        j.put("hyperparameters", h);
-        j.put("leaderboard", b);
-        json.writeValue(out.resolve("leaderboard.json").toFile(), j);
-        writeLeaderboardCsv(out.resolve("leaderboard.csv"), b);
-
-        try (PrintWriter w = writer(out.resolve("delong.csv"))) {
-            w.println("candidate,leader,class,auc,leader_auc,z,p,p_holm");
-            for (Leaderboard.Row row : b.rows()) {
-                for (Leaderboard.ClassTest t : row.delong()) {
-                    w.println(String.join(",", csv(row.candidate()), csv(b.leader()), csv(t.className()), num(t.auc()),
-                            num(t.leaderAuc()), num(t.z()), num(t.p()), num(t.pHolm())));
-                }
-            }
-        }
-        try (PrintWriter w = writer(out.resolve("learning-curve.csv"))) {
-            w.println("candidate,fraction,train_recordings,macro_f1,macro_f1_low,macro_f1_high,macro_auc");
-            for (Leaderboard.CurvePoint p : b.curve()) {
-                w.println(String.join(",", csv(p.candidate()), num(p.fraction()), num(p.trainRecordings()),
-                        num(p.macroF1()), num(p.low()), num(p.high()), num(p.macroAuc())));
-            }
-        }
-        try (PrintWriter w = writer(out.resolve("oof-predictions.csv"))) {
-            StringBuilder head = new StringBuilder("candidate,seed,fraction,fold,file_name,patient,labels");
-            r.classes().forEach(x -> head.append(',').append(csv(x)));
-            w.println(head);
-            for (FoldResult f : r.runs()) {
-                for (int t = 0; t < f.test().length; t++) {
-                    int i = f.test()[t];
-                    StringBuilder line = new StringBuilder(String.join(",", csv(f.candidate()), Long.toString(f.seed()),
-                            num(f.fraction()), Integer.toString(f.fold() + 1), csv(r.ids().get(i)),
-                            csv(r.patients() == null || r.patients().get(i) == null ? "" : r.patients().get(i)),
-                            csv(String.join("|", r.labels().get(i)))));
-                    for (double p : f.probabilities()[t]) {
-                        line.append(',').append(num(p));
-                    }
-                    w.println(line);
-                }
-            }
-        }
-        try (PrintWriter w = writer(out.resolve("folds.csv"))) {
-            StringBuilder head = new StringBuilder("file_name,patient,labels");
-            r.settings().seeds().forEach(s -> head.append(",fold_seed").append(s));
-            w.println(head);
-            for (int i = 0; i < r.ids().size(); i++) {
-                StringBuilder line = new StringBuilder(String.join(",", csv(r.ids().get(i)),
-                        csv(r.patients() == null || r.patients().get(i) == null ? "" : r.patients().get(i)),
-                        csv(String.join("|", r.labels().get(i)))));
-                for (long s : r.settings().seeds()) {
-                    Folds f = r.folds().get(s);
-                    line.append(',').append(f.fold()[i] + 1);
-                }
-                w.println(line);
-            }
-        }
-    }
-
-    static void writeLeaderboardCsv(Path file, Leaderboard b) throws IOException {
-        try (PrintWriter w = writer(file)) {
-            StringBuilder head = new StringBuilder("rank,candidate,leader,indistinguishable_from_leader");
-            for (String m : b.rows().get(0).metrics().keySet()) {
-                head.append(',').append(m).append(',').append(m).append("_ci_low,").append(m).append("_ci_high,")
-                        .append(m).append("_fold_mean,").append(m).append("_fold_sd");
-            }
-            head.append(",macro_f1_diff,macro_f1_diff_low,macro_f1_diff_high,macro_f1_p,macro_f1_p_holm");
-            head.append(",macro_auc_diff,macro_auc_diff_low,macro_auc_diff_high,macro_auc_p,macro_auc_p_holm");
-            head.append(",training_seconds");
-            w.println(head);
-            for (Leaderboard.Row row : b.rows()) {
-                StringBuilder line = new StringBuilder(String.join(",", Integer.toString(row.rank()), csv(row.candidate()),
-                        Boolean.toString(row.leader()), Boolean.toString(row.indistinguishable())));
-                for (Leaderboard.Metric m : row.metrics().values()) {
-                    line.append(',').append(String.join(",", num(m.value()), num(m.low()), num(m.high()), num(m.foldMean()),
-                            num(m.foldSd())));
-                }
-                for (Leaderboard.Difference d : new Leaderboard.Difference[] {row.macroF1VsLeader(), row.macroAucVsLeader()}) {
-                    line.append(',').append(d == null ? ",,,," : String.join(",", num(d.difference()), num(d.low()),
-                            num(d.high()), num(d.p()), num(d.pHolm())));
-                }
-                line.append(',').append(num(row.trainingSeconds()));
-                w.println(line);
-            }
-        }
-    }
-
-    private static PrintWriter writer(Path f) throws IOException {
-        return new PrintWriter(Files.newBufferedWriter(f, StandardCharsets.UTF_8));
-    }
-
-    static String num(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "";
-    }
-
-    static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
     static void print(PrintStream o, Leaderboard b) {
         o.println();
         o.printf(Locale.ROOT, "Cross-validated leaderboard: %d recordings, %d %s, %d folds x %d seed(s), %d bootstrap resamples, %d %% intervals%n",
@@ -545,18 +365,7 @@ public final class CompareCommand implements Callable<Integer> {
             System.err.println("no epoch finished, so no model was written");
             return 1;
         }
-        Leaderboard.Row row = b.rows().stream().filter(x -> x.candidate().equals(c.name())).findFirst().orElseThrow();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("candidate", c.name());
-        summary.put("folds", b.folds());
-        summary.put("seeds", b.seeds());
-        summary.put("recordings", b.recordings());
-        summary.put("bootstrap_units", b.clusters());
-        summary.put("grouped_by_patient", b.byPatient());
-        summary.put("level", b.level());
-        summary.put("metrics", row.metrics());
-        summary.put("indistinguishable_from", b.indistinguishable());
-        summary.put("conclusion", b.conclusion());
+        Map<String, Object> summary = Reports.summary(b, c.name());
         ObjectMapper json = new ObjectMapper();
         String cvJson = json.writeValueAsString(summary);
         PredictCommand.ensureParent(trainBest);

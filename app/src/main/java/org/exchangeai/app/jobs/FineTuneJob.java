@@ -63,6 +63,7 @@ public final class FineTuneJob implements Job {
     private final String name;
     private final ModelSink sink;
     private volatile double trained;
+    private Map<String, String> metadata = Map.of();
 
     public FineTuneJob(Workspace ws, long datasetId, String datasetName, Base base, Map<Long, String> labels,
             TrainingConfig config, String name, ModelSink sink) {
@@ -74,6 +75,12 @@ public final class FineTuneJob implements Job {
         this.config = config;
         this.name = name;
         this.sink = sink;
+    }
+
+    /** Entries written into the trained model's metadata (e.g. its cross-validated metrics). */
+    public FineTuneJob withModelMetadata(Map<String, String> entries) {
+        this.metadata = Map.copyOf(entries);
+        return this;
     }
 
     @Override
@@ -158,7 +165,11 @@ public final class FineTuneJob implements Job {
         ModelStats stats = ModelStats.of(res.model(), examples.get(0).input().length, examples.get(0).input()[0].length);
         out.put("parameters", stats.parameters());
         out.put("flops", stats.flops());
-        byte[] model = res.model().toBytes();
+        OnnxGraph trainedModel = res.model();
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            trainedModel = trainedModel.withMetadata(e.getKey(), e.getValue());
+        }
+        byte[] model = trainedModel.toBytes();
         long modelId = sink.store(name, model);
         out.put("modelId", modelId);
         out.set("validation", validation(model, examples, res.classes()));

@@ -10,6 +10,7 @@ public record JobInfo(long id, String kind, String title, JobState state, double
         String params, String result, String created, String started, String finished) {
 
     private static final Pattern DATASET = Pattern.compile("\"dataset\"\\s*:\\s*(\\d+)");
+    private static final Pattern COMPARISON = Pattern.compile("\"comparison\"\\s*:\\s*(\\d+)");
 
     /** The page that shows this job's result, or {@code null} for kinds without one. */
     public String page() {
@@ -18,6 +19,10 @@ public record JobInfo(long id, String kind, String title, JobState state, double
             case "finetune" -> "/finetune/" + id;
             case "pretrain" -> "/pretrain/" + id;
             case "exchange-pull" -> "/exchange";
+            case "compare" -> {
+                Matcher m = COMPARISON.matcher(params == null ? "" : params);
+                yield m.find() ? "/compare/" + m.group(1) : null;
+            }
             case "import" -> {
                 Matcher m = DATASET.matcher(params == null ? "" : params);
                 yield m.find() ? "/data/" + m.group(1) : null;

@@ -111,12 +111,19 @@ public final class FineTunePage implements Page {
      */
     static long submit(Services s, ModelLibrary library, Dataset d, FineTuneJob.Base base, long baseModelId,
             TrainingConfig config, String name, Long comparison) throws Exception {
+        return submit(s, library, d, base, baseModelId, config, name, comparison, Map.of());
+    }
+
+    /** As above; {@code metadata} is written into the trained model. */
+    static long submit(Services s, ModelLibrary library, Dataset d, FineTuneJob.Base base, long baseModelId,
+            TrainingConfig config, String name, Long comparison, Map<String, String> metadata) throws Exception {
         Map<Long, String> labels = LabelMatch.byRecording(s.datasets().labels(d.id()), s.datasets().recordings(d.id()));
         if (labels.values().stream().anyMatch(l -> l.contains("|"))) {
             config = config.withMultiLabel(true);
         }
         FineTuneJob job = new FineTuneJob(s.workspace(), d.id(), d.name(), base, labels, config, name,
-                (n, bytes) -> library.addUpload(n + ".onnx", bytes, Models.TRAINED, null, s.workspace().dir().resolve("tmp")));
+                (n, bytes) -> library.addUpload(n + ".onnx", bytes, Models.TRAINED, null, s.workspace().dir().resolve("tmp")))
+                .withModelMetadata(metadata);
         com.fasterxml.jackson.databind.node.ObjectNode params = JSON.createObjectNode();
         params.put("dataset", d.id());
         params.put("model", baseModelId);

@@ -223,6 +223,10 @@ public final class CrossValidation {
         try {
             OnnxGraph graph = c.graphFor(foldClasses, seed);
             result = trainer.train(graph, c.shaFor(graph), trainExamples, c.preparation());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s, fold %d, %d %% of the training part (%d recordings): %s", c.name(), f + 1,
+                    Math.round(fraction * 100), train.length, e.getMessage()), e);
         } finally {
             watcher.interrupt();
         }

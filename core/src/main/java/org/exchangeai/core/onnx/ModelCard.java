@@ -22,6 +22,8 @@ public final class ModelCard {
     public static final String LABEL_TYPE = "exchangeai.label_type";
     public static final String PROVENANCE = "exchangeai.provenance";
     public static final String METRICS = "exchangeai.metrics";
+    /** The cross-validated metrics of the comparison a model was chosen by, as JSON. */
+    public static final String CROSS_VALIDATION = "exchangeai.cross_validation";
     /** {@code false} on a pretrained encoder whose classifier head was never trained. */
     public static final String HEAD_TRAINED = "exchangeai.head_trained";
     /** What a pretraining run was (objective, corpus, recipe, seed, software), as JSON. */
