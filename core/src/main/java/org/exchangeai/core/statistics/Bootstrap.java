@@ -3,6 +3,7 @@ package org.exchangeai.core.statistics;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Seeded non-parametric bootstrap over recordings, or over clusters of recordings (patients) when a
@@ -78,22 +79,31 @@ public final class Bootstrap {
 
     /**
      * Evaluates {@code statistic} on every resample (weights per recording) and returns
-     * {@code [resample][value]}. The weights array is reused between calls; a statistic must not keep it.
+     * {@code [resample][value]}. The resamples are drawn in order from the seed, then evaluated on the
+     * available cores a block at a time, so the result does not depend on the number of cores. A
+     * statistic must be safe to call from several threads and must not keep its weights array (the
+     * arrays are reused from block to block).
      */
     public double[][] run(Function<int[], double[]> statistic) {
         Random random = new Random(seed);
         int[] drawn = new int[clusters];
-        int[] weights = new int[cluster.length];
+        int block = Math.max(1, Math.min(resamples, 8 * Runtime.getRuntime().availableProcessors()));
+        int[][] weights = new int[block][cluster.length];
         double[][] out = new double[resamples][];
-        for (int b = 0; b < resamples; b++) {
-            Arrays.fill(drawn, 0);
-            for (int d = 0; d < clusters; d++) {
-                drawn[random.nextInt(clusters)]++;
+        for (int start = 0; start < resamples; start += block) {
+            int m = Math.min(block, resamples - start);
+            for (int j = 0; j < m; j++) {
+                Arrays.fill(drawn, 0);
+                for (int d = 0; d < clusters; d++) {
+                    drawn[random.nextInt(clusters)]++;
+                }
+                int[] w = weights[j];
+                for (int i = 0; i < cluster.length; i++) {
+                    w[i] = drawn[cluster[i]];
+                }
             }
-            for (int i = 0; i < cluster.length; i++) {
-                weights[i] = drawn[cluster[i]];
-            }
-            out[b] = statistic.apply(weights);
+            int first = start;
+            IntStream.range(0, m).parallel().forEach(j -> out[first + j] = statistic.apply(weights[j]));
         }
         return out;
     }
