@@ -68,7 +68,8 @@
     const opts = {
       width: Math.max(320, curve.clientWidth || 560), height: 300, series: series,
       scales: { x: { time: false } },
-      axes: [{ label: 'recordings trained on (per fold)' }, { label: 'macro F1' }]
+      axes: [{ label: 'recordings trained on (per fold)' }, { label: 'macro F1' }],
+      legend: { live: false }
     };
     new window.uPlot(opts, data, curve);
     curve.dataset.drawn = String(names.length);

@@ -89,12 +89,17 @@ class CompareBrowserTest {
             }
         }
         assertEquals(3, wanted.size(), "offered: " + browser.findElement(By.id("cmp-candidates")).getText());
+        assertTrue(browser.findElement(By.id("cmp-kfold")).isSelected(), "k-fold is the default below 2,000 labels");
+        browser.findElement(By.id("cmp-split")).click();
         browser.findElement(By.cssSelector("#cmp-advanced summary")).click();
         browser.findElement(By.id("cmp-epochs")).clear();
         browser.findElement(By.id("cmp-epochs")).sendKeys("2");
-        browser.findElement(By.id("cmp-consent")).click();
-        BrowserSupport.screenshot(browser, "compare");
-        browser.findElement(By.id("compare-button")).click();
+        org.openqa.selenium.JavascriptExecutor page = (org.openqa.selenium.JavascriptExecutor) browser;
+        for (String id : List.of("cmp-consent", "compare-button")) {
+            WebElement e = browser.findElement(By.id(id));
+            page.executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
+            e.click();
+        }
 
         // one runs, the others wait their turn in the training queue
         org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
@@ -163,11 +168,16 @@ class CompareBrowserTest {
                 box.click();
             }
         }
+        browser.findElement(By.id("cmp-split")).click();
         browser.findElement(By.cssSelector("#cmp-advanced summary")).click();
         browser.findElement(By.id("cmp-epochs")).clear();
         browser.findElement(By.id("cmp-epochs")).sendKeys("100");
-        browser.findElement(By.id("cmp-consent")).click();
-        browser.findElement(By.id("compare-button")).click();
+        org.openqa.selenium.JavascriptExecutor page = (org.openqa.selenium.JavascriptExecutor) browser;
+        for (String id : List.of("cmp-consent", "compare-button")) {
+            WebElement e = browser.findElement(By.id(id));
+            page.executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
+            e.click();
+        }
         String board = browser.getCurrentUrl();
         org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
         BrowserSupport.waitFor(browser, 120).until(d -> String.valueOf(js.executeScript(
