@@ -389,6 +389,10 @@ public final class ComparePage implements Page {
     }
 
     private void csv(Context ctx) throws Exception {
+        if (kfold(comparison(ctx))) {
+            ctx.redirect("/compare/" + ctx.pathParam("id") + "/files/leaderboard.csv");
+            return;
+        }
         Board b = board(ctx);
         StringBuilder out = new StringBuilder(
                 "rank,candidate,state,macro_f1,weighted_f1,macro_auc,accuracy,parameters,flops,training_seconds,epochs,best_epoch,validation_recordings\n");
