@@ -75,12 +75,30 @@ final class Inputs {
     /** One unit per folder of the tree that holds files. */
     private static List<ScanUnit> folder(FileSystem fs, Path root) throws IOException {
         TreeMap<String, List<Listed>> byFolder = new TreeMap<>();
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-        while (it.hasNext()) {
-            LocatedFileStatus s = it.next();
-            byFolder.computeIfAbsent(s.getPath().getParent().toString(), k -> new ArrayList<>())
-                    .add(new Listed(s.getPath().getName(), s.getLen()));
+        if ("file".equals(fs.getScheme())) {
+            // folder by folder: listFiles' LocatedFileStatus asks the local file system for permissions,
+            // which without Hadoop's native library starts an "ls -ld" process per file
+            java.util.ArrayDeque<Path> folders = new java.util.ArrayDeque<>(List.of(root));
+            while (!folders.isEmpty()) {
+                for (FileStatus s : fs.listStatus(folders.poll())) {
+                    if (s.isDirectory()) {
+                        folders.add(s.getPath());
+                    } else {
+                        byFolder.computeIfAbsent(s.getPath().getParent().toString(), k -> new ArrayList<>())
+                                .add(new Listed(s.getPath().getName(), s.getLen()));
+                    }
+                }
+            }
+        } else {
+            // object stores list a whole tree in a few paged requests
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+            while (it.hasNext()) {
+                LocatedFileStatus s = it.next();
+                byFolder.computeIfAbsent(s.getPath().getParent().toString(), k -> new ArrayList<>())
+                        .add(new Listed(s.getPath().getName(), s.getLen()));
+            }
         }
+        byFolder.values().forEach(files -> files.sort(java.util.Comparator.comparing(Listed::name)));
         List<ScanUnit> units = new ArrayList<>();
         for (Map.Entry<String, List<Listed>> e : byFolder.entrySet()) {
             String below = byFolder.ceilingKey(e.getKey() + "/");

@@ -178,6 +178,7 @@ class CompareBrowserTest {
             page.executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
             e.click();
         }
+        BrowserSupport.waitFor(browser, 30).until(d -> d.getCurrentUrl().matches(".*/compare/\\d+$"));
         String board = browser.getCurrentUrl();
         org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
         BrowserSupport.waitFor(browser, 120).until(d -> String.valueOf(js.executeScript(

@@ -126,7 +126,7 @@ class CrossSiteTest {
         long recording = new org.exchangeai.app.store.Datasets(server.workspace()).recordings(datasetId).get(0).id();
         return path.replace("{id}", String.valueOf(path.startsWith("/jobs") ? job : path.startsWith("/models") ? model : datasetId))
                 .replace("{job}", String.valueOf(job)).replace("{rid}", String.valueOf(recording))
-                .replace("{name}", "nobody");
+                .replace("{name}", "nobody").replace("{file}", "leaderboard.csv");
     }
 
     @Test
