@@ -27,6 +27,9 @@ import java.util.Locale;
  *   <li>not an epoch whose validation macro F1 is more than {@link #F1_TOLERANCE} below the best F1
  *       of the run, the numbers a user reads.</li>
  * </ul>
+ * When every epoch from the earliest on is more than that below the best F1 (the run was best before
+ * it), the earliest-epoch limit gives way to the F1 condition: an epoch that far behind is never kept
+ * while one within it exists.
  * Early stopping counts patience on the same choice: the run stops when the kept epoch has not
  * changed for {@code patience} epochs (and, with the loss criterion only, when the validation loss
  * exceeds the overfit factor × its best after {@code minEpochs}). When the macro AUC cannot be
@@ -159,13 +162,14 @@ public final class EpochSelection {
         }
         int from = n >= earliest ? earliest - 1 : 0;
         int best = -1;
-        for (int pass = 0; pass < 2 && best < 0; pass++) {
-            for (int i = from; i < n; i++) {
+        for (int pass = 0; pass < 3 && best < 0; pass++) {
+            // the second pass also looks before the earliest epoch (when every later epoch's F1 is far below an
+            // earlier one's), the third drops the F1 condition, so there is always a kept epoch
+            for (int i = pass == 1 ? 0 : from; i < n; i++) {
                 Entry e = entries.get(i);
                 boolean closeToBestF1 = Double.isNaN(e.f1()) || maxF1 == Double.NEGATIVE_INFINITY
                         || e.f1() >= maxF1 - F1_TOLERANCE - 1e-12;
-                // the second pass drops the F1 condition, so there is always a kept epoch
-                if (!Double.isFinite(e.loss()) || (pass == 0 && !closeToBestF1)) {
+                if (!Double.isFinite(e.loss()) || (pass < 2 && !closeToBestF1)) {
                     continue;
                 }
                 if (best < 0 || s[i] > s[best] + 1e-12

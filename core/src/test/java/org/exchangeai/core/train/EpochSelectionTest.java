@@ -46,6 +46,23 @@ class EpochSelectionTest {
     }
 
     /** Smoothing: a one-epoch spike of AUC does not win over a plateau of good epochs. */
+    /**
+     * The curve of a real run (CardX from scratch, seed 1, fold 4 of the study in docs/validation.md): its
+     * validation F1 peaked at epoch 2 and every epoch from 5 on stayed more than 0.1 below it; the earliest
+     * limit gives way rather than keeping an epoch that far behind.
+     */
+    @Test
+    void whenEveryLaterEpochIsFarBelowAnEarlierPeakTheEarliestLimitGivesWay() {
+        EpochSelection s = new EpochSelection(EpochSelection.defaultCriterion(Method.SCRATCH),
+                EpochSelection.earliest(Method.SCRATCH), 10, 10, 1.25);
+        double[] f1 = {0.40, 0.66, 0.60, 0.52, 0.45, 0.44, 0.41, 0.43, 0.38, 0.40, 0.42, 0.41};
+        for (int e = 0; e < f1.length; e++) {
+            s.add(1.0 + 0.05 * e, f1[e], 0.70 + 0.01 * e);
+        }
+        int kept = s.bestEpoch();
+        assertTrue(f1[kept - 1] >= 0.66 - EpochSelection.F1_TOLERANCE, "kept epoch " + kept);
+    }
+
     @Test
     void aSingleLuckyEpochDoesNotWin() {
         EpochSelection s = new EpochSelection(EpochSelection.Criterion.AUC, 1, 10, 10, 1.25);
