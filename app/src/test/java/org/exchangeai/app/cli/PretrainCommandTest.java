@@ -61,12 +61,10 @@ class PretrainCommandTest {
         Path checkpoint = Checkpoint.pathFor(killed.toAbsolutePath());
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xss16m", "-Dai.djl.offline=true"));
-        // the same libtorch thread count as this JVM's engine, or the sums could be ordered differently
-        for (String k : List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
-            if (System.getProperty(k) != null) {
-                cmd.add("-D" + k + "=" + System.getProperty(k));
-            }
-        }
+        // the thread counts this JVM's engine runs with (the uninterrupted run above started it), or the
+        // child could order its sums differently
+        cmd.add("-Dai.djl.pytorch.num_threads=" + ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        cmd.add("-Dai.djl.pytorch.num_interop_threads=" + ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.exchangeai.app.cli.Main"));
         cmd.addAll(args(manifest, killed, "both"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile())
