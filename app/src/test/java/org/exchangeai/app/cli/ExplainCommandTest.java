@@ -37,7 +37,7 @@ class ExplainCommandTest {
             assertTrue(j.get("top_windows").isArray());
             byte[] npy = Files.readAllBytes(out.resolve(stem + ".attribution.npy"));
             assertTrue(new String(npy, 0, 80, java.nio.charset.StandardCharsets.ISO_8859_1).contains("(12, 1000)"));
-            assertEquals(12, ImageIO.read(out.resolve(stem + ".png").toFile()).getWidth() > 1000 ? 12 : 0);
+            assertTrue(ImageIO.read(out.resolve(stem + ".png").toFile()).getWidth() > 1000, "10 s at 25 mm/s, 4 px/mm");
         }
     }
 }
