@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 PretrainCommand.class,
                 ConvertCommand.class,
                 AnalyseCommand.class,
+                ExplainCommand.class,
                 ExchangeCommand.class,
                 UsersCommand.class,
                 CommandLine.HelpCommand.class

@@ -59,6 +59,27 @@ public final class NpyWriter {
         }
     }
 
+    /** Writes {@code rows} ({@code [rows][columns]}, all rows of one length) as a float32 C-order array. */
+    public static void write(float[][] rows, Path out) throws IOException {
+        int columns = rows.length == 0 ? 0 : rows[0].length;
+        for (float[] row : rows) {
+            if (row.length != columns) {
+                throw new IllegalArgumentException("rows of " + columns + " and " + row.length + " values");
+            }
+        }
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+            os.write(header("(" + rows.length + ", " + columns + ")"));
+            ByteBuffer bb = ByteBuffer.allocate(4 * Math.max(columns, 1)).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] row : rows) {
+                bb.clear();
+                for (float v : row) {
+                    bb.putFloat(v);
+                }
+                os.write(bb.array(), 0, bb.position());
+            }
+        }
+    }
+
     /** Magic, version 1.0, and the header dictionary padded with spaces to a multiple of 64 bytes. */
     static byte[] header(String shape) {
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
