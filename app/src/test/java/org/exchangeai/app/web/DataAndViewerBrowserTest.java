@@ -223,7 +223,11 @@ class DataAndViewerBrowserTest {
 
     private void waitForJobsToFinish() {
         BrowserSupport.waitFor(browser, 120).until(d -> {
-            d.navigate().refresh();
+            try {
+                d.navigate().refresh(); // the page may itself be navigating (an upload's answer, a reload)
+            } catch (org.openqa.selenium.TimeoutException e) {
+                return false;
+            }
             Object states = ((JavascriptExecutor) d).executeScript(
                     "return Array.from(document.querySelectorAll('[data-job]')).map(j => j.dataset.state).join(',')");
             String s = String.valueOf(states);

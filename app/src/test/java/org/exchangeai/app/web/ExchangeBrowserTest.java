@@ -147,7 +147,11 @@ class ExchangeBrowserTest {
         browser.findElement(By.id("upload-files")).sendKeys(String.join("\n", recordings.stream().map(Path::toString).toList()));
         browser.findElement(By.id("upload-button")).click();
         BrowserSupport.waitFor(browser, 60).until(d -> {
-            d.navigate().refresh();
+            try {
+                d.navigate().refresh(); // the page may itself be navigating (an upload's answer, a reload)
+            } catch (org.openqa.selenium.TimeoutException e) {
+                return false;
+            }
             return d.findElements(By.cssSelector("#recordings tr.ok")).size() == 3;
         });
 

@@ -130,7 +130,11 @@ class ModelsAndPredictBrowserTest {
         WebElement untrained = browser.findElement(By.cssSelector("tr[data-model='InceptionTime_untrained'] .offer-predict"));
         untrained.click();
         BrowserSupport.waitFor(browser, 10).until(d -> {
-            d.navigate().refresh();
+            try {
+                d.navigate().refresh(); // the page may itself be navigating (an upload's answer, a reload)
+            } catch (org.openqa.selenium.TimeoutException e) {
+                return false;
+            }
             return !d.findElement(By.cssSelector("tr[data-model='InceptionTime_untrained'] .offer-predict")).isSelected();
         });
     }
@@ -145,7 +149,11 @@ class ModelsAndPredictBrowserTest {
         browser.findElement(By.id("upload-files")).sendKeys(String.join("\n", recordings.stream().map(Path::toString).toList()));
         browser.findElement(By.id("upload-button")).click();
         BrowserSupport.waitFor(browser, 60).until(d -> {
-            d.navigate().refresh();
+            try {
+                d.navigate().refresh(); // the page may itself be navigating (an upload's answer, a reload)
+            } catch (org.openqa.selenium.TimeoutException e) {
+                return false;
+            }
             return d.findElements(By.cssSelector("#recordings tr.ok")).size() == 24;
         });
         browser.findElement(By.id("labels-file")).sendKeys(files.resolve("labels.csv").toString());
