@@ -70,16 +70,12 @@
       verdict.textContent = 'Predicted: ' + p.predicted + (p.label ? ' · label: ' + p.label : '');
     }
     drawStrip(p);
+    showWhy();
   }
 
   const cache = {};
-  function drawStrip(p) {
-    const canvas = document.getElementById('pred-strip');
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fffafa';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    if (p.error) return;
-    const got = cache[p.id] ? Promise.resolve(cache[p.id]) : fetch('/api/recordings/' + p.id + '/signal').then(function (r) {
+  function signalOf(p) {
+    return cache[p.id] ? Promise.resolve(cache[p.id]) : fetch('/api/recordings/' + p.id + '/signal').then(function (r) {
       if (!r.ok) throw new Error('signal ' + r.status);
       return r.arrayBuffer().then(function (buf) {
         const s = { leads: r.headers.get('X-Leads').split(','), fs: +r.headers.get('X-Fs'), n: +r.headers.get('X-Samples'),
@@ -88,7 +84,14 @@
         return s;
       });
     });
-    got.then(function (s) {
+  }
+  function drawStrip(p) {
+    const canvas = document.getElementById('pred-strip');
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#fffafa';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    if (p.error) return;
+    signalOf(p).then(function (s) {
       if (data.predictions[index].id !== p.id) return;
       paint(canvas, ctx, s);
     }).catch(function (e) {
@@ -96,9 +99,22 @@
     });
   }
 
-  // 3 × 4 leads of 2.5 s each and a 10 s lead II rhythm strip, 25 mm/s and 10 mm/mV.
+  // 3 × 4 leads of 2.5 s each and a 10 s lead II rhythm strip, 25 mm/s and 10 mm/mV: where each lead goes.
+  function boxes(s, W, H) {
+    const rows = 4, rowH = H / rows, pxPerS = W / 10;
+    const layout = [['I', 'aVR', 'V1', 'V4'], ['II', 'aVL', 'V2', 'V5'], ['III', 'aVF', 'V3', 'V6']];
+    const out = [];
+    for (let r = 0; r < 3; r++) {
+      for (let c = 0; c < 4; c++) {
+        out.push({ lead: layout[r][c], t0: c * 2.5, seconds: 2.5, x0: c * W / 4, w: W / 4, top: r * rowH, h: rowH, pxPerS });
+      }
+    }
+    out.push({ lead: 'II', t0: 0, seconds: 10, x0: 0, w: W, top: 3 * rowH, h: rowH, pxPerS });
+    return out;
+  }
+
   function paint(canvas, ctx, s) {
-    const W = canvas.width, H = canvas.height, rows = 4, rowH = H / rows;
+    const W = canvas.width, H = canvas.height;
     const pxPerS = W / 10, pxPerMv = pxPerS / 2.5;
     const mm = pxPerS / 25;
     for (let x = 0, i = 0; x <= W; x += mm, i++) {
@@ -109,33 +125,82 @@
       ctx.strokeStyle = i % 5 === 0 ? '#e88aa3' : '#f7c9d4';
       ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(W, y); ctx.stroke();
     }
-    const layout = [['I', 'aVR', 'V1', 'V4'], ['II', 'aVL', 'V2', 'V5'], ['III', 'aVF', 'V3', 'V6']];
-    const seg = Math.round(2.5 * s.fs);
     ctx.strokeStyle = '#111';
     ctx.lineWidth = 1.1;
     ctx.fillStyle = '#111';
     ctx.font = '12px system-ui, sans-serif';
-    function trace(leadName, from, count, x0, yMid) {
-      const l = s.leads.indexOf(leadName);
-      if (l < 0) return;
-      const base = l * s.n;
+    for (const b of boxes(s, W, H)) {
+      const l = s.leads.indexOf(b.lead);
+      if (l < 0) continue;
+      const base = l * s.n, from = Math.round(b.t0 * s.fs), count = Math.round(b.seconds * s.fs), yMid = b.top + b.h / 2;
       ctx.beginPath();
       for (let t = 0; t < count && from + t < s.n; t++) {
-        const x = x0 + t / s.fs * pxPerS;
+        const x = b.x0 + t / s.fs * pxPerS;
         const y = yMid - s.x[base + from + t] * pxPerMv;
         if (t === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
       }
       ctx.stroke();
-      ctx.fillText(leadName, x0 + 4, yMid - rowH / 2 + 14);
+      ctx.fillText(b.lead, b.x0 + 4, b.top + 14);
     }
-    for (let r = 0; r < 3; r++) {
-      for (let c = 0; c < 4; c++) {
-        trace(layout[r][c], c * seg, seg, c * W / 4, r * rowH + rowH / 2);
-      }
-    }
-    trace('II', 0, Math.round(10 * s.fs), 0, 3 * rowH + rowH / 2);
     document.getElementById('pred-strip-caption').textContent = 'First 10 s of ' + (s.n / s.fs).toFixed(1) + ' s at '
         + s.fs + ' Hz · 25 mm/s · 10 mm/mV';
+  }
+
+  // "Why?": the attribution of the chosen class and method, as a band behind every lead (explain.js).
+  const why = {
+    toggle: document.getElementById('why-toggle'), cls: document.getElementById('why-class'),
+    method: document.getElementById('why-method'), status: document.getElementById('why-status'),
+    overlay: document.getElementById('why-overlay'), legend: document.getElementById('why-legend'),
+    details: document.getElementById('why-details')
+  };
+  function hideWhy() {
+    why.overlay.hidden = true;
+    why.legend.hidden = true;
+    why.details.hidden = true;
+  }
+  async function showWhy() {
+    if (!why.toggle || !why.toggle.checked || !data) { if (why.overlay) hideWhy(); return; }
+    const p = data.predictions[index];
+    if (p.error) { hideWhy(); why.status.textContent = 'Nothing to explain: this recording was not predicted.'; return; }
+    const started = performance.now();
+    hideWhy();
+    const q = { model: data.modelId, recording: p.id, class: why.cls.value, method: why.method.value };
+    why.status.textContent = 'explaining…';
+    try {
+      const [e, s] = await Promise.all([Why.get(q, m => { why.status.textContent = m; }), signalOf(p)]);
+      if (data.predictions[index].id !== p.id || why.cls.value !== q.class || why.method.value !== q.method
+          || !why.toggle.checked) return;
+      drawWhy(e, s);
+      const ms = performance.now() - started;
+      why.overlay.dataset.ms = ms.toFixed(1);
+      why.status.textContent = e.class + ' · ' + Why.METHODS[e.method] + ' · computed in ' + e.seconds_computed.toFixed(1)
+          + ' s, shown in ' + ms.toFixed(0) + ' ms';
+    } catch (err) {
+      hideWhy();
+      why.status.textContent = 'Cannot explain: ' + err.message;
+    }
+  }
+  function drawWhy(e, s) {
+    const c = why.overlay, g = c.getContext('2d');
+    g.clearRect(0, 0, c.width, c.height);
+    const drawn = [], placed = [];
+    for (const b of boxes(s, c.width, c.height)) {
+      if (s.leads.indexOf(b.lead) < 0) continue;
+      if (Why.paintBand(g, e, b.lead, b.t0, b.pxPerS, b.x0, b.x0 + b.w, b.top, b.h)) {
+        if (drawn.indexOf(b.lead) < 0) drawn.push(b.lead);
+        placed.push({ lead: b.lead, x: Math.round(b.x0), y: Math.round(b.top), w: Math.round(b.w), h: Math.round(b.h) });
+      }
+    }
+    c.dataset.leads = drawn.join(',');
+    c.dataset.boxes = JSON.stringify(placed);
+    c.dataset.cls = e.class;
+    c.dataset.method = e.method;
+    c.hidden = false;
+    Why.legend(why.legend, e);
+    Why.details(why.details, e);
+  }
+  if (why.toggle) {
+    [why.toggle, why.cls, why.method].forEach(el => el.addEventListener('change', showWhy));
   }
 
   function drawRoc(ev) {

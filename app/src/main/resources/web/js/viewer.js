@@ -14,7 +14,7 @@
   const PX_PER_MM_BASE = 4;
   const WAVE_COLOURS = { P: 'rgba(30,136,229,0.16)', QRS: 'rgba(229,57,53,0.14)', T: 'rgba(67,160,71,0.16)' };
   const BEAT_COLOURS = ['#1e88e5', '#e53935', '#43a047', '#8e24aa', '#fb8c00', '#00897b', '#6d4c41', '#3949ab', '#c0ca33', '#d81b60'];
-  const state = { zoom: 1, offset: 0, leads: [], fs: 1, n: 0, data: null, analysis: null };
+  const state = { zoom: 1, offset: 0, leads: [], fs: 1, n: 0, data: null, analysis: null, why: null, whyLeads: new Set() };
 
   function lead(i) { return state.data.subarray(i * state.n, (i + 1) * state.n); }
   function pxPerMm() { return PX_PER_MM_BASE * state.zoom; }
@@ -62,6 +62,9 @@
     }
     const s0 = Math.max(0, Math.floor(t0 * fs)), s1 = Math.min(state.n, Math.ceil((t0 + seconds) * fs) + 1);
     if (state.analysis && ui.waves.checked) drawWaves(g, li, t0, s0, s1, startX, h);
+    if (state.why && Why.paintBand(g, state.why, state.leads[li], t0, pps, startX, x0 + w, 0, h)) {
+      state.whyLeads.add(state.leads[li]);
+    }
     g.strokeStyle = '#111'; g.lineWidth = 1.1; g.beginPath();
     const step = Math.max(1, Math.floor((s1 - s0) / (w * 2)));
     let first = true;
@@ -213,7 +216,67 @@
   function render() {
     if (!state.data) return;
     const v = ui.view.value;
+    state.whyLeads = new Set();
     if (v === 'paper') renderPaper(); else renderBeats(v === 'median');
+    root.dataset.whyLeads = Array.from(state.whyLeads).join(',');
+  }
+
+  // "Why?": a model's attribution for a class as a band behind every lead on the paper view (explain.js).
+  const why = {
+    toggle: document.getElementById('why-toggle'), model: document.getElementById('why-model'),
+    cls: document.getElementById('why-class'), method: document.getElementById('why-method'),
+    status: document.getElementById('why-status'), panel: document.getElementById('why-panel'),
+    legend: document.getElementById('why-legend'), details: document.getElementById('why-details')
+  };
+  let whyModels = [];
+  async function loadWhyModels() {
+    const r = await fetch('/api/explanations/models');
+    whyModels = r.ok ? await r.json() : [];
+    why.model.innerHTML = '';
+    whyModels.forEach(m => {
+      const o = document.createElement('option');
+      o.value = m.id; o.textContent = m.name + ' (' + m.classes.join(', ') + ')';
+      why.model.appendChild(o);
+    });
+    if (!whyModels.length) { why.toggle.disabled = true; why.status.textContent = 'No trained model to explain with yet.'; }
+    fillWhyClasses();
+  }
+  function fillWhyClasses() {
+    const m = whyModels.find(x => String(x.id) === why.model.value);
+    const keep = why.cls.value;
+    why.cls.innerHTML = '<option value="predicted">the predicted one</option>';
+    (m ? m.classes : []).forEach(c => { const o = document.createElement('option'); o.value = c; o.textContent = c; why.cls.appendChild(o); });
+    why.cls.value = m && m.classes.indexOf(keep) >= 0 ? keep : 'predicted';
+  }
+  async function showWhy() {
+    state.why = null;
+    why.panel.hidden = true;
+    if (!why.toggle.checked || !why.model.value) { render(); why.status.textContent = ''; return; }
+    const started = performance.now();
+    const q = { model: why.model.value, recording: id, class: why.cls.value, method: why.method.value };
+    why.status.textContent = 'explaining…';
+    render();
+    try {
+      const e = await Why.get(q, m => { why.status.textContent = m; });
+      if (!why.toggle.checked || why.model.value !== q.model || why.cls.value !== q.class || why.method.value !== q.method) return;
+      if (ui.view.value !== 'paper') { ui.view.value = 'paper'; }
+      state.why = e;
+      render();
+      Why.legend(why.legend, e);
+      Why.details(why.details, e);
+      why.panel.hidden = false;
+      const ms = performance.now() - started;
+      root.dataset.whyMs = ms.toFixed(1);
+      root.dataset.whyClass = e.class;
+      why.status.textContent = e.class + ' · computed in ' + e.seconds_computed.toFixed(1) + ' s, shown in ' + ms.toFixed(0) + ' ms';
+    } catch (err) {
+      why.status.textContent = 'Cannot explain: ' + err.message;
+    }
+  }
+  if (why.toggle) {
+    why.model.addEventListener('change', () => { fillWhyClasses(); showWhy(); });
+    [why.toggle, why.cls, why.method].forEach(el => el.addEventListener('change', showWhy));
+    loadWhyModels();
   }
 
   async function load() {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,7 +11,6 @@ import org.exchangeai.core.explain.AttributionMethod;
 import org.exchangeai.core.explain.ExplainableModel;
 import org.exchangeai.core.explain.Explainer;
 import org.exchangeai.core.explain.Explanation;
-import org.exchangeai.core.explain.TimeWindow;
 import org.exchangeai.core.io.ReadResult;
 import org.exchangeai.core.io.numeric.NpyWriter;
 import picocli.CommandLine.Command;
@@ -88,7 +85,11 @@ public final class ExplainCommand implements Callable<Integer> {
                     NpyWriter.write(e.attribution().values(), out.resolve(base + ".attribution.npy"));
                     NpyWriter.write(e.onRecording(), out.resolve(base + ".recording.npy"));
                     AttributionPicture.write(e, r.ecg(), chosen.key(), m.rate(), out.resolve(base + ".png"));
-                    json.writeValue(out.resolve(base + ".json").toFile(), summary(e, m, explainer, chosen, base));
+                    Map<String, Object> summary = explainer.summary(e, chosen);
+                    summary.put("attribution_npy", base + ".attribution.npy");
+                    summary.put("recording_npy", base + ".recording.npy");
+                    summary.put("picture", base + ".png");
+                    json.writeValue(out.resolve(base + ".json").toFile(), summary);
                     System.out.printf(java.util.Locale.ROOT, "%s: %s %.3f -> %s.{json,png,attribution.npy,recording.npy}%n",
                             r.name(), e.className(), e.probability(), out.resolve(base));
                 } catch (IllegalArgumentException | java.io.IOException e) {
@@ -98,52 +99,6 @@ public final class ExplainCommand implements Callable<Integer> {
             }
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    static Map<String, Object> summary(Explanation e, ExplainableModel m, Explainer explainer, AttributionMethod method,
-            String base) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("file", e.name());
-        s.put("model", m.name());
-        s.put("method", method.key());
-        s.put("explained", explainer.explainedQuantity(method));
-        s.put("class", e.className());
-        s.put("probability", e.probability());
-        Map<String, Double> all = new LinkedHashMap<>();
-        for (int c = 0; c < m.classes().size(); c++) {
-            all.put(m.classes().get(c), e.probabilities()[c]);
-        }
-        s.put("probabilities", all);
-        double[] importance = e.attribution().leadImportance();
-        Map<String, Double> leads = new LinkedHashMap<>();
-        List<String> order = new ArrayList<>(e.leads());
-        for (int l = 0; l < e.leads().size(); l++) {
-            leads.put(e.leads().get(l), importance == null ? null : importance[l]);
-        }
-        if (importance != null) {
-            order.sort((a, b) -> Double.compare(leads.get(b), leads.get(a)));
-        }
-        s.put("lead_importance", leads);
-        s.put("leads_by_importance", importance == null ? null : order);
-        List<Map<String, Object>> windows = new ArrayList<>();
-        for (TimeWindow w : e.topWindows()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("start_s", w.startSeconds());
-            x.put("end_s", w.endSeconds());
-            x.put("score", w.score());
-            x.put("wave", w.wave());
-            windows.add(x);
-        }
-        s.put("top_windows", windows);
-        s.put("model_rate_hz", m.rate());
-        s.put("model_samples", m.samples());
-        s.put("recording_fs_hz", e.fs());
-        s.put("seconds_seen", e.prepared().validLength() / m.rate());
-        s.put("warnings", e.prepared().warnings());
-        s.put("attribution_npy", base + ".attribution.npy");
-        s.put("recording_npy", base + ".recording.npy");
-        s.put("picture", base + ".png");
-        return s;
     }
 
     /** A file name for a recording's outputs: its name without extension, folders and archive marks joined by '_'. */

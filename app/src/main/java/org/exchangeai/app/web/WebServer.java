@@ -67,6 +67,7 @@ public final class WebServer implements AutoCloseable {
         ModelLibrary library = new ModelLibrary(new Models(ws), builtInModels);
         List<Page> pages = List.of(new LandingPage(services), new DataPage(services), new AnalysePage(services),
                 new JobsPage(services), new ModelsPage(services, library), new PredictPage(services, library),
+                new ExplainPage(services, library),
                 new ComparePage(services, library), new FineTunePage(services, library), new PretrainPage(services, library),
                 new ExchangePage(services, library), new LoginPage(guard, sessions, new SignIn(accounts), audit),
                 new AdminPage(accounts, auditLog, sessions, guard), new SharingPage(services, accounts, guard));

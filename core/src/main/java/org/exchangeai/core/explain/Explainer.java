@@ -1,7 +1,10 @@
 package org.exchangeai.core.explain;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.onnx.ModelCard;
 import org.exchangeai.core.prep.PreparationException;
@@ -124,6 +127,53 @@ public final class Explainer implements AutoCloseable {
                 TOP_WINDOWS);
         return new Explanation(name, model.classes().get(classIndex), probabilities[classIndex], probabilities, prepared,
                 attribution, model.preparation().leads(), ecg.fs(), onRecording, top);
+    }
+
+    /**
+     * What an explanation says, ready for JSON (the command line's {@code NAME.json}, the web's overlay):
+     * class, probabilities, per-lead importance (null for Grad-CAM), leads by importance, the top windows
+     * with their wave, the model's rate and the seconds it saw.
+     */
+    public Map<String, Object> summary(Explanation e, AttributionMethod method) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("file", e.name());
+        s.put("model", model.name());
+        s.put("method", method.key());
+        s.put("explained", explainedQuantity(method));
+        s.put("class", e.className());
+        s.put("probability", e.probability());
+        Map<String, Double> all = new LinkedHashMap<>();
+        for (int c = 0; c < model.classes().size(); c++) {
+            all.put(model.classes().get(c), e.probabilities()[c]);
+        }
+        s.put("probabilities", all);
+        double[] importance = e.attribution().leadImportance();
+        Map<String, Double> leads = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>(e.leads());
+        for (int l = 0; l < e.leads().size(); l++) {
+            leads.put(e.leads().get(l), importance == null ? null : importance[l]);
+        }
+        if (importance != null) {
+            order.sort((a, b) -> Double.compare(leads.get(b), leads.get(a)));
+        }
+        s.put("lead_importance", leads);
+        s.put("leads_by_importance", importance == null ? null : order);
+        List<Map<String, Object>> windows = new ArrayList<>();
+        for (TimeWindow w : e.topWindows()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("start_s", w.startSeconds());
+            x.put("end_s", w.endSeconds());
+            x.put("score", w.score());
+            x.put("wave", w.wave());
+            windows.add(x);
+        }
+        s.put("top_windows", windows);
+        s.put("model_rate_hz", model.rate());
+        s.put("model_samples", model.samples());
+        s.put("recording_fs_hz", e.fs());
+        s.put("seconds_seen", e.prepared().validLength() / model.rate());
+        s.put("warnings", e.prepared().warnings());
+        return s;
     }
 
     /** What the explained number is, for people reading a summary. */
