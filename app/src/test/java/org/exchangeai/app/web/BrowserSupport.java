@@ -19,12 +19,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Headless Debian Chromium for browser tests, without any network access of its own. */
-final class BrowserSupport {
+public final class BrowserSupport {
 
     private BrowserSupport() {
     }
 
-    static WebDriver chrome() {
+    public static WebDriver chrome() {
         System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
@@ -39,7 +39,7 @@ final class BrowserSupport {
     }
 
     /** The browser and the server of a test class, each if it was started. */
-    static void stop(WebDriver browser, WebServer server) {
+    public static void stop(WebDriver browser, WebServer server) {
         if (browser != null) {
             browser.quit();
         }
@@ -52,7 +52,7 @@ final class BrowserSupport {
      * A dataset made the way the data page makes one: the folder imported as a job (waited for) and
      * the labels stored; returns it as it stands after the import.
      */
-    static Datasets.Dataset importDataset(WebServer server, String name, Path folder, ReadOptions options,
+    public static Datasets.Dataset importDataset(WebServer server, String name, Path folder, ReadOptions options,
             List<Datasets.Label> labels) throws Exception {
         Datasets ds = new Datasets(server.workspace());
         Datasets.Dataset d = ds.create(name);
@@ -66,7 +66,7 @@ final class BrowserSupport {
         return ds.get(d.id()).orElseThrow();
     }
 
-    static WebDriverWait waitFor(WebDriver d, int seconds) {
+    public static WebDriverWait waitFor(WebDriver d, int seconds) {
         return new WebDriverWait(d, Duration.ofSeconds(seconds));
     }
 
