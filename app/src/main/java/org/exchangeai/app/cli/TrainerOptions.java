@@ -31,9 +31,10 @@ public final class TrainerOptions {
     double valFraction;
 
     @Option(names = "--select", paramLabel = "loss|f1|auc",
-            description = "What decides the kept epoch, smoothed over neighbouring epochs: validation macro AUC, macro F1 "
-                    + "or loss (default: auc; never before epoch 2 for all layers or 5 from scratch, and never an epoch "
-                    + "whose macro F1 is more than 0.1 below the run's best).")
+            description = "What decides the kept epoch: validation loss, or macro AUC or macro F1 smoothed over neighbouring "
+                    + "epochs (default: loss when fine-tuning a pretrained model, auc from scratch; never before epoch 2 "
+                    + "for all layers or 5 from scratch, and never an epoch whose macro F1 is more than 0.1 below the "
+                    + "run's best).")
     String select;
 
     /** The trainer's configuration from these options (patience 10 epochs, overfit stop at 1.25 × the best loss). */

@@ -16,10 +16,10 @@ import java.util.Locale;
  * uncertain, so rarely confidently wrong) while F1 keeps rising for several epochs: a loss-led rule
  * keeps an untrained model.
  *
- * <p>Here, per epoch, a criterion is read ({@link Criterion}: validation macro AUC by default,
- * macro F1, or the negated loss) and smoothed over the epoch and its two neighbours (a centred
- * window of 3; the last epoch uses the neighbours it has), which damps the noise of a small
- * validation set. The kept epoch is the one with the best smoothed criterion among the eligible
+ * <p>Here, per epoch, a criterion is read ({@link Criterion}: by default the validation loss when a
+ * pretrained model is fine-tuned and the macro AUC from scratch, or macro F1); AUC and F1 are smoothed
+ * over the epoch and its two neighbours (a centred window of 3; the last epoch uses the neighbours it
+ * has), which damps the noise of a small validation set. The kept epoch is the one with the best smoothed criterion among the eligible
  * epochs, ties broken by the lower validation loss:
  * <ul>
  *   <li>not before {@link #earliest(Method)} (1 for the head, 2 for all layers, 5 from scratch, where
@@ -89,9 +89,13 @@ public final class EpochSelection {
         this.overfitFactor = overfitFactor;
     }
 
-    /** The criterion a method uses unless told otherwise. */
+    /**
+     * The criterion a method uses unless told otherwise: the validation loss when a pretrained model is
+     * fine-tuned (it starts calibrated, so its loss follows its quality), the macro AUC from scratch
+     * (where the loss of a barely trained model is often lowest).
+     */
     public static Criterion defaultCriterion(Method method) {
-        return Criterion.AUC;
+        return method == Method.SCRATCH ? Criterion.AUC : Criterion.LOSS;
     }
 
     /** The first epoch a method may keep: 1 for the head, 2 for all layers, 5 from scratch. */
@@ -130,11 +134,21 @@ public final class EpochSelection {
         return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
     }
 
-    /** The smoothed criterion of each epoch so far (higher is better; loss negated). */
+    /**
+     * The criterion of each epoch so far (higher is better; loss negated). F1 and AUC are averaged with
+     * the neighbouring epochs: on a small validation set they jump by whole recordings, while the loss,
+     * a mean of continuous values, does not.
+     */
     public double[] smoothed() {
         Criterion c = effectiveCriterion();
         int n = entries.size();
         double[] out = new double[n];
+        if (c == Criterion.LOSS) {
+            for (int i = 0; i < n; i++) {
+                out[i] = raw(entries.get(i), c);
+            }
+            return out;
+        }
         for (int i = 0; i < n; i++) {
             double sum = 0;
             int k = 0;
@@ -202,7 +216,8 @@ public final class EpochSelection {
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "%s smoothed over 3 epochs, from epoch %d, F1 within %.2f of the best",
-                effectiveCriterion().key(), earliest, F1_TOLERANCE);
+        Criterion c = effectiveCriterion();
+        return String.format(Locale.ROOT, "%s%s, from epoch %d, F1 within %.2f of the best", c.key(),
+                c == Criterion.LOSS ? "" : " smoothed over 3 epochs", earliest, F1_TOLERANCE);
     }
 }
