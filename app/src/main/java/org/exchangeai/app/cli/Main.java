@@ -33,6 +33,14 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // a model that cannot be used is the user's input, not a bug: its reason, not a stack trace
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof org.exchangeai.core.model.ModelException) {
+                command.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
         return cl.execute(args);
     }
 

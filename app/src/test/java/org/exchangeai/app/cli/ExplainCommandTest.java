@@ -40,4 +40,18 @@ class ExplainCommandTest {
             assertTrue(ImageIO.read(out.resolve(stem + ".png").toFile()).getWidth() > 1000, "10 s at 25 mm/s, 4 px/mm");
         }
     }
+
+    /** A model file that is not a model gives its reason and status 2, not a stack trace. */
+    @Test
+    void aBrokenModelIsNamedWithItsReason(@TempDir Path dir) throws Exception {
+        byte[] full = Files.readAllBytes(Path.of("..", "models", "cardx_ptbxl.onnx"));
+        Path model = dir.resolve("truncated.onnx");
+        Files.write(model, java.util.Arrays.copyOf(full, 3000));
+        CliRun run = CliRun.of("explain", "--model", model.toString(), "--fs", "500", "--out", dir.resolve("out").toString(),
+                TestData.data("ptbxl/npy500/887.npy").toString());
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.err().contains("error: ") && run.err().contains("truncated.onnx")
+                && run.err().contains("not a readable ONNX model"), run.err());
+        assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
+    }
 }
