@@ -71,6 +71,8 @@
     plot('ft-criterion', [raw, smoothed], ['#6a1b9a', '#00897b'], select === 'loss' ? 0 : 1, kept);
     const label = document.getElementById('ft-criterion-name');
     if (label) label.textContent = select === 'loss' ? 'validation loss' : select === 'f1' ? 'validation macro F1' : 'validation macro AUC';
+    const smoothing = document.getElementById('ft-criterion-smoothing');
+    if (smoothing) smoothing.textContent = select === 'loss' ? 'as the rule reads it (the loss is not smoothed)' : 'smoothed over neighbouring epochs';
     const keptText = document.getElementById('ft-kept');
     if (keptText && kept) keptText.textContent = 'epoch ' + kept + (result.selection ? ' (' + result.selection + ')' : ' so far');
     if (finished.indexOf(state) >= 0 && !wasFinished) { wasFinished = true; window.location.reload(); }
