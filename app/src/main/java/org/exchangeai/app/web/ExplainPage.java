@@ -86,7 +86,9 @@ public final class ExplainPage implements Page {
         Long job = running.get(key);
         if (job != null) {
             JobInfo info = s.jobs().get(job).orElse(null);
-            if (info != null && !info.state().finished()) {
+            // another account's job is not followed (its progress is not theirs to see): a job of one's own is started
+            if (info != null && !info.state().finished()
+                    && s.jobs().visibleTo(job, org.exchangeai.app.store.Viewer.current().orElse(null))) {
                 ctx.status(202).json(Map.of("job", job));
                 return;
             }
