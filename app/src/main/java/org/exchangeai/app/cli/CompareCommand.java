@@ -276,20 +276,11 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     static List<Double> fractions(String curve) {
-        List<Double> f = new ArrayList<>();
-        if (curve != null) {
-            for (String s : curve.split(",")) {
-                if (!s.isBlank()) {
-                    double v = Double.parseDouble(s.strip().replace("%", "")) / 100.0;
-                    if (!(v > 0 && v <= 1)) {
-                        throw new IllegalArgumentException("--curve: " + s.strip() + " is not a percentage in (0, 100]");
-                    }
-                    f.add(v);
-                }
-            }
+        try {
+            return org.exchangeai.core.comparison.CurvePoints.parse(curve);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--curve: " + e.getMessage(), e);
         }
-        f.add(1.0);
-        return List.copyOf(new TreeSet<>(f));
     }
 
     /** A model file, a catalogue name, or a catalogue name's prefix such as xc_super for xc_super_pretrained. */

@@ -542,26 +542,17 @@ public final class ComparePage implements Page {
             show(ctx, "Cannot start: " + e.getMessage());
             return;
         }
-        List<Integer> curve = new ArrayList<>();
-        if ("on".equals(ctx.formParam("curve"))) {
-            try {
-                for (String x : (ctx.formParam("curvePoints") == null ? "25,50" : ctx.formParam("curvePoints")).split("[,;\\s]+")) {
-                    if (!x.isBlank()) {
-                        int v = Integer.parseInt(x.strip().replace("%", ""));
-                        if (v < 1 || v > 100) {
-                            throw new NumberFormatException();
-                        }
-                        curve.add(v);
-                    }
-                }
-            } catch (NumberFormatException e) {
-                ctx.status(400);
-                show(ctx, "Cannot start: the learning-curve points must be percentages from 1 to 100, e.g. 25,50.");
-                return;
-            }
+        List<Integer> curve;
+        try {
+            curve = org.exchangeai.core.comparison.CurvePoints.parse("on".equals(ctx.formParam("curve"))
+                    ? (ctx.formParam("curvePoints") == null ? "25,50" : ctx.formParam("curvePoints")) : null)
+                    .stream().map(f -> (int) Math.round(f * 100)).distinct().toList();
+        } catch (IllegalArgumentException e) {
+            ctx.status(400);
+            show(ctx, "Cannot start: the learning-curve points must be percentages from 1 to 100, e.g. 25,50 ("
+                    + e.getMessage() + ").");
+            return;
         }
-        curve.add(100);
-        curve = List.copyOf(new java.util.TreeSet<>(curve));
         UploadedFile patients = ctx.uploadedFile("patients");
         boolean withPatients = patients != null && patients.size() > 0;
         Path staged = null;
@@ -696,17 +687,16 @@ public final class ComparePage implements Page {
         int seeds = Math.max(1, intParam(ctx, "seeds", 1));
         double fractions = 1.0;
         int points = 1;
-        if ("on".equals(ctx.queryParam("curve")) && ctx.queryParam("curvePoints") != null) {
-            for (String x : ctx.queryParam("curvePoints").split("[,;\\s]+")) {
-                try {
-                    double v = Double.parseDouble(x.strip().replace("%", "")) / 100;
-                    if (v > 0 && v < 1) {
+        if ("on".equals(ctx.queryParam("curve"))) {
+            try {
+                for (double v : org.exchangeai.core.comparison.CurvePoints.parse(ctx.queryParam("curvePoints"))) {
+                    if (v < 1) {
                         fractions += v;
                         points++;
                     }
-                } catch (NumberFormatException e) {
-                    // not counted
                 }
+            } catch (IllegalArgumentException e) {
+                // an estimate while the user types: points that are not percentages are not counted
             }
         }
         double n = d.labelled() * (1 - val);
