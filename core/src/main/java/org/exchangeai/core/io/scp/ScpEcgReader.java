@@ -30,8 +30,9 @@ import org.exchangeai.core.io.ReadOptions;
  * 6 (rhythm data), 7 (global measurements), 8 and 11 (interpretive statements). Rhythm samples are
  * rebuilt as the standard describes: Huffman decoding (raw 16-bit values when section 2 is absent),
  * undoing first or second differences, restoring bimodally decimated stretches, adding the reference
- * beat back in the subtraction zones when section 3 flags reference-beat subtraction, and scaling by
- * the amplitude value multipliers (nV per unit).
+ * beat back in the subtraction zones when section 3 flags reference-beat subtraction (after smoothing
+ * a residual stored coarser than the beat, as the WFDB package's {@code parsescp} does), and scaling
+ * by the amplitude value multipliers (nV per unit).
  */
 public final class ScpEcgReader implements EcgFormat {
 
@@ -232,6 +233,9 @@ public final class ScpEcgReader implements EcgFormat {
             beatNv = decodeBeat(b, beat, leadCount, names, huffman, beatLengthMs, s4 != null, warnings,
                     referenceBeatSubtracted);
         }
+        // a residual stored coarser than the beat is smoothed as parsescp does (see docs/formats.md)
+        boolean smoothed = referenceBeatSubtracted && !bimodal && beatNv != null
+                && rhythm.avmNv() > beat.avmNv();
         if (referenceBeatSubtracted) {
             if (s4 == null || beatNv == null) {
                 throw new IllegalArgumentException("section 3 flags reference-beat subtraction, but section "
@@ -240,6 +244,11 @@ public final class ScpEcgReader implements EcgFormat {
             if (beatFiducial < 1) {
                 throw new IllegalArgumentException("section 3 flags reference-beat subtraction, but section 4 gives "
                         + "the reference beat's fiducial as sample " + beatFiducial);
+            }
+            if (smoothed) {
+                for (int i = 0; i < leadCount; i++) {
+                    nv[i] = ScpSignal.smoothResidual(nv[i], leads[0].first(), qrs, beat.avmNv());
+                }
             }
             for (int i = 0; i < leadCount; i++) {
                 ScpSignal.addReferenceBeat(nv[i], leads[0].first(), beatNv[i], beatFiducial, qrs, outIntervalUs,
@@ -282,6 +291,8 @@ public final class ScpEcgReader implements EcgFormat {
         props.put("scp.difference_encoding", Integer.toString(rhythm.differences()));
         props.put("scp.bimodal_compression", bimodal ? "yes, decimation factor " + factor : "no");
         props.put("scp.reference_beat_subtraction", referenceBeatSubtracted ? "yes" : "no");
+        props.put("scp.residual_smoothing", smoothed ? "3-sample mean outside the type-0 subtraction zones, "
+                + "in " + beat.avmNv() + " nV steps" : "no");
         props.put("scp.all_leads_simultaneous", (flags & 4) != 0 ? "yes" : "no");
         props.put("scp.rhythm_avm_nv", Integer.toString(rhythm.avmNv()));
         props.put("scp.rhythm_interval_us", Integer.toString(rhythm.intervalUs()));

@@ -132,6 +132,47 @@ final class ScpSignal {
     }
 
     /**
+     * Smooths a residual the way the WFDB package's {@code parsescp} does before it adds the reference
+     * beat: each sample becomes the mean of itself and its two neighbours, rounded away from zero to a
+     * whole {@code unitNv} (any remainder rounds up in magnitude). Kept as stored: the first and last
+     * sample, and for each type-0 beat its subtraction zone and the two samples after it. Neighbours
+     * are always the unsmoothed residual.
+     *
+     * @param residual residual of one lead in nV (whole numbers), index 0 = sample {@code firstSample}
+     * @param unitNv   resolution of the result in nV (the reference beat's amplitude multiplier)
+     */
+    static double[] smoothResidual(double[] residual, long firstSample, List<Qrs> qrs, long unitNv) {
+        int n = residual.length;
+        double[] out = residual.clone();
+        if (n < 3) {
+            return out;
+        }
+        boolean[] keep = new boolean[n];
+        keep[0] = true;
+        keep[n - 1] = true;
+        for (Qrs q : qrs) {
+            if (q.type() != 0 || q.subtractionEnd() == 0) {
+                continue;
+            }
+            long from = Math.max(q.subtractionStart(), firstSample) - firstSample;
+            long to = Math.min(q.subtractionEnd() + 2, firstSample + n - 1) - firstSample;
+            for (long t = from; t <= to; t++) {
+                keep[(int) t] = true;
+            }
+        }
+        long divisor = 3 * unitNv;
+        for (int t = 1; t < n - 1; t++) {
+            if (keep[t]) {
+                continue;
+            }
+            long sum = Math.round(residual[t - 1]) + Math.round(residual[t]) + Math.round(residual[t + 1]);
+            long units = (Math.abs(sum) + divisor - 1) / divisor;
+            out[t] = (double) Long.signum(sum) * units * unitNv;
+        }
+        return out;
+    }
+
+    /**
      * Adds the reference beat into the subtraction zones of the beats of type 0, aligning the beat's
      * fiducial sample with each QRS fiducial. The beat may be sampled at another interval than the
      * rhythm; it is then read by linear interpolation in time.

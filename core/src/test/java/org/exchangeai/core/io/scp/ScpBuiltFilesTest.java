@@ -179,6 +179,7 @@ class ScpBuiltFilesTest {
         Ecg ecg = readBuilt(writer, "refbeat.scp");
         assertExact(ecg);
         assertEquals("yes", ecg.source().properties().get("scp.reference_beat_subtraction"));
+        assertEquals("no", ecg.source().properties().get("scp.residual_smoothing"), "residual at the beat's AVM");
         assertEquals("12", ecg.source().properties().get("scp.qrs_complexes"));
         Ecg beat = ecg.representativeBeat();
         assertEquals(BEAT_LENGTH, beat.length());
