@@ -51,8 +51,8 @@ import org.exchangeai.core.train.GraphModule;
  * <p>Arguments: {@code rounds} (default 5), {@code threads} (libtorch intra-op and ONNX Runtime threads;
  * default 0: all cores), optionally a folder to write every attribution to (raw float32, for comparing
  * two builds). Run from the repository's root with
- * {@code java -Xss16m -Dai.djl.offline=true -cp core/target/test-classes:core/target/classes:$(cat CP)
- * org.exchangeai.core.bench.ExplanationBench}, where CP holds the core test class path.
+ * {@code java -Xss16m -Dai.djl.offline=true -cp core/target/test-classes:core/target/classes:$(cat core/target/bench.cp)
+ * org.exchangeai.core.bench.ExplanationBench} after writing that class path with {@code dependency:build-classpath}.
  */
 public final class ExplanationBench {
 
