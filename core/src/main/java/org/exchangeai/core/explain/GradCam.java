@@ -8,10 +8,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.exchangeai.core.onnx.OnnxGraph;
 import org.exchangeai.core.onnx.proto.Onnx.GraphProto;
 import org.exchangeai.core.onnx.proto.Onnx.NodeProto;
+import org.exchangeai.core.onnx.proto.Onnx.TensorProto;
 import org.exchangeai.core.onnx.proto.Onnx.ValueInfoProto;
 import org.exchangeai.core.train.Engines;
 import org.exchangeai.core.train.GraphModule;
@@ -27,31 +31,40 @@ import org.exchangeai.core.train.GraphModule;
  * real-length input is {@code [batch, channels, steps]} with {@code steps > 1} (squeeze-and-excitation
  * convolutions on pooled features have one step and are passed over).
  *
- * <p>The gradient with respect to an inner activation is taken on a second copy of the graph in which
- * that activation is a graph input: the conv's own result is computed once, then fed back in as a
- * leaf that records its gradient. Grad-CAM mixes the leads in the first convolution, so it has no lead
- * resolution: every row of the result is the same time map and there is no lead importance.
+ * <p>The gradient with respect to an inner activation is taken by cutting the graph after the layer's
+ * Conv node: the head (every node up to it) runs once without recording and returns every value the rest
+ * needs; the tail takes those values as graph inputs, the layer's as a leaf that records its gradient, so
+ * each node runs once and only the tail is recorded and differentiated. Grad-CAM mixes the leads in the
+ * first convolution, so it has no lead resolution: every row of the result is the same time map and
+ * there is no lead importance.
  */
 public final class GradCam implements AutoCloseable {
 
     private final ExplainableModel model;
     private final String layer;
     private final NDManager manager;
-    private final GraphModule probe;
-    private final GraphModule rewired;
+    private final GraphModule head;
+    private final GraphModule tail;
+    private final int layerIndex;
 
     private GradCam(ExplainableModel model, String layer) {
         this.model = model;
         this.layer = layer;
         this.manager = model.manager().newSubManager();
+        OnnxGraph graph = model.graph();
+        int split = producer(graph, layer);
+        List<String> cut = cut(graph, split, layer);
+        this.layerIndex = cut.indexOf(layer);
         try {
-            this.probe = GraphModule.build(withOutputs(model.graph(), List.of(layer)), manager);
-            this.rewired = GraphModule.build(withLayerAsInput(model.graph(), layer), manager);
+            this.head = GraphModule.build(part(graph, 0, split + 1, graph.graph().getInputList().stream()
+                    .filter(v -> !graph.hasInitializer(v.getName())).toList(), named(cut)), manager);
+            this.tail = GraphModule.build(part(graph, split + 1, graph.nodes().size(), named(cut),
+                    graph.graph().getOutputList()), manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-        for (GraphModule m : List.of(probe, rewired)) {
+        for (GraphModule m : List.of(head, tail)) {
             m.setTraining(false);
             m.setTrainable(parameter -> false);
         }
@@ -110,19 +123,63 @@ public final class GradCam implements AutoCloseable {
         });
     }
 
-    /** The graph with {@code layer} read from a second graph input instead of from its Conv node. */
-    private static OnnxGraph withLayerAsInput(OnnxGraph graph, String layer) {
-        return graph.edit(b -> {
-            GraphProto.Builder g = b.getGraphBuilder();
-            for (int i = 0; i < g.getNodeCount(); i++) {
-                NodeProto n = g.getNode(i);
-                for (int k = 0; k < n.getOutputCount(); k++) {
-                    if (n.getOutput(k).equals(layer)) {
-                        g.setNode(i, n.toBuilder().setOutput(k, layer + ".unused"));
-                    }
+    /** The index of the node that produces {@code value}. */
+    private static int producer(OnnxGraph graph, String value) {
+        List<NodeProto> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).getOutputList().contains(value)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no node produces '" + value + "'");
+    }
+
+    /**
+     * The values that cross the cut after node {@code split}: produced by a node up to it (or a graph
+     * input) and read by a later node or a graph output; always includes {@code layer}.
+     */
+    private static List<String> cut(OnnxGraph graph, int split, String layer) {
+        Set<String> before = new HashSet<>();
+        graph.inputs().forEach(v -> before.add(v.name()));
+        List<NodeProto> nodes = graph.nodes();
+        for (int i = 0; i <= split; i++) {
+            before.addAll(nodes.get(i).getOutputList());
+        }
+        before.remove("");
+        Set<String> crossing = new LinkedHashSet<>();
+        crossing.add(layer);
+        for (int i = split + 1; i < nodes.size(); i++) {
+            for (String in : nodes.get(i).getInputList()) {
+                if (before.contains(in)) {
+                    crossing.add(in);
                 }
             }
-            g.addInput(ValueInfoProto.newBuilder().setName(layer));
+        }
+        for (OnnxGraph.ValueInfo out : graph.outputs()) {
+            if (before.contains(out.name())) {
+                crossing.add(out.name());
+            }
+        }
+        return new ArrayList<>(crossing);
+    }
+
+    private static List<ValueInfoProto> named(List<String> names) {
+        return names.stream().map(n -> ValueInfoProto.newBuilder().setName(n).build()).toList();
+    }
+
+    /** Nodes {@code from} (inclusive) to {@code to} of the graph with the given inputs and outputs. */
+    private static OnnxGraph part(OnnxGraph graph, int from, int to, List<ValueInfoProto> inputs,
+            List<ValueInfoProto> outputs) {
+        List<NodeProto> nodes = graph.nodes().subList(from, to);
+        Set<String> used = new HashSet<>();
+        nodes.forEach(n -> used.addAll(n.getInputList()));
+        return graph.edit(b -> {
+            GraphProto.Builder g = b.getGraphBuilder();
+            // only the initializers this part reads, so each part loads no more weights than it needs
+            List<TensorProto> initializers = g.getInitializerList().stream()
+                    .filter(t -> used.contains(t.getName())).toList();
+            g.clearNode().addAllNode(nodes).clearInput().addAllInput(inputs).clearOutput().addAllOutput(outputs)
+                    .clearValueInfo().clearInitializer().addAllInitializer(initializers);
             return b;
         });
     }
@@ -135,11 +192,13 @@ public final class GradCam implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = ExplainableModel.batchOf(manager, input);
-            NDList probed = probe.forward(new NDList(x));
-            NDArray activation = probed.get(probed.size() - 1).duplicate();
+            NDList crossing = head.forward(new NDList(x));
+            NDArray activation = crossing.get(layerIndex).duplicate();
             activation.setRequiresGradient(true);
+            NDList tailInputs = new NDList(crossing);
+            tailInputs.set(layerIndex, activation);
             try (GradientCollector collector = Engines.pytorch().newGradientCollector()) {
-                NDArray logits = rewired.forward(new NDList(x, activation)).get(0);
+                NDArray logits = tail.forward(tailInputs).get(0);
                 collector.backward(logits.get(":, " + classIndex).sum());
             }
             NDArray weights = activation.getGradient().mean(new int[] {2}, true);
@@ -173,8 +232,8 @@ public final class GradCam implements AutoCloseable {
 
     @Override
     public void close() {
-        probe.close();
-        rewired.close();
+        head.close();
+        tail.close();
         manager.close();
     }
 }
