@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.exchangeai.core.ecg.Ecg;
 import org.exchangeai.core.explain.AttributionMethod;
 import org.exchangeai.core.explain.ExplainableModel;
@@ -37,24 +38,24 @@ public final class ExplainJob implements Job {
     private final Ecg ecg;
     private final AttributionMethod method;
     private final String className;
-    private final List<Path> results;
+    private final Function<String, Path> resultFile;
     private final Map<String, Object> context;
 
     /**
-     * @param className the class to explain, or null for the predicted one
-     * @param results   where the result JSON goes (several names for one result: e.g. the predicted
-     *                  class asked for by name and as "predicted")
-     * @param context   extra fields for the JSON (ids the pages use)
+     * @param className  the class to explain, or null for the predicted one
+     * @param resultFile where the result JSON of a class goes; the result is written for the explained
+     *                   class and, when none was named, for {@code null} (the predicted one) as well
+     * @param context    extra fields for the JSON (ids the pages use)
      */
     public ExplainJob(Path modelFile, String modelSha, String recordingName, Ecg ecg, AttributionMethod method,
-            String className, List<Path> results, Map<String, Object> context) {
+            String className, Function<String, Path> resultFile, Map<String, Object> context) {
         this.modelFile = modelFile;
         this.modelSha = modelSha;
         this.recordingName = recordingName;
         this.ecg = ecg;
         this.method = method;
         this.className = className;
-        this.results = List.copyOf(results);
+        this.resultFile = resultFile;
         this.context = Map.copyOf(context);
     }
 
@@ -77,8 +78,9 @@ public final class ExplainJob implements Job {
             out.put("seconds_computed", seconds);
         }
         byte[] bytes = JSON.writeValueAsBytes(out);
-        for (Path p : results) {
-            write(p, bytes);
+        write(resultFile.apply((String) out.get("class")), bytes);
+        if (className == null) {
+            write(resultFile.apply(null), bytes);
         }
         ctx.result(JSON.writeValueAsString(Map.of("class", out.get("class"), "method", method.key(),
                 "seconds_computed", out.get("seconds_computed"))));

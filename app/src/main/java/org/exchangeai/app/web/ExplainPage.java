@@ -1,6 +1,5 @@
 package org.exchangeai.app.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -8,7 +7,6 @@ import io.javalin.http.NotFoundResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -33,7 +31,6 @@ public final class ExplainPage implements Page {
     static final String KIND = "explain";
     /** Stands for "the class the model predicts" in a request and in the kept file's name. */
     static final String PREDICTED = "predicted";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Services s;
     private final ModelLibrary library;
@@ -67,7 +64,7 @@ public final class ExplainPage implements Page {
             library.syncBuiltIn();
             List<Map<String, Object>> models = new ArrayList<>();
             for (ModelLibrary.Entry e : library.list()) {
-                if (e.model().offerPredict() && e.available() && e.card().headTrained() && !e.card().classes().isEmpty()) {
+                if (e.predictable()) {
                     models.add(Map.of("id", e.model().id(), "name", e.model().name(), "classes", e.card().classes()));
                 }
             }
@@ -93,24 +90,18 @@ public final class ExplainPage implements Page {
                 return;
             }
         }
-        List<Path> results = new ArrayList<>();
-        results.add(kept);
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("modelId", r.model().model().id());
         context.put("recordingId", r.recording().id());
         context.put("classes", r.model().card().classes());
         ExplainJob work = new ExplainJob(r.model().file(), r.model().model().sha256(), r.recording().name(),
-                s.cache().get(r.recording().signalSha()), r.method(), r.className(), results, context);
+                s.cache().get(r.recording().signalSha()), r.method(), r.className(),
+                cls -> file(r, cls == null ? PREDICTED : cls), context);
         long id = s.jobs().submit(KIND, "Explain " + r.recording().name() + " with " + r.model().model().name() + " ("
                 + r.classKey() + ", " + r.method().key() + ")", "{\"model\":" + r.model().model().id() + ",\"recording\":"
                 + r.recording().id() + "}", JobRunner.Queue.IO, jobCtx -> {
                     try {
                         work.run(jobCtx);
-                        if (r.className() == null) {
-                            // kept under the class it turned out to be as well, for a request that names it
-                            String resolved = JSON.readTree(kept.toFile()).path("class").asText();
-                            Files.copy(kept, file(r, resolved), StandardCopyOption.REPLACE_EXISTING);
-                        }
                     } finally {
                         running.remove(key);
                     }
@@ -158,10 +149,15 @@ public final class ExplainPage implements Page {
     }
 
     /** The kept result's file: one name per model file, signal, method, steps and class. */
-    private Path file(Request r, String classKey) throws Exception {
+    private Path file(Request r, String classKey) {
         String key = r.model().model().sha256() + "|" + r.recording().signalSha() + "|" + r.method().key() + "|"
                 + ExplainJob.STEPS + "|" + classKey;
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
         return s.workspace().dir().resolve("explanations").resolve(HexFormat.of().formatHex(digest, 0, 20) + ".json");
     }
 }

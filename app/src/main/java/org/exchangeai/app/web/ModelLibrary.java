@@ -47,6 +47,11 @@ public final class ModelLibrary {
         public boolean available() {
             return file != null && Files.isRegularFile(file);
         }
+
+        /** Offered for prediction (and explanation): ticked on the models page, its file there, a trained classifier. */
+        public boolean predictable() {
+            return model.offerPredict() && available() && card.headTrained() && !card.classes().isEmpty();
+        }
     }
 
     private final Models models;

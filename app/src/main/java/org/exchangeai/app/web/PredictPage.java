@@ -94,7 +94,7 @@ public final class PredictPage implements Page {
     private void start(Context ctx, String error) throws Exception {
         library.syncBuiltIn();
         List<ModelLibrary.Entry> models = library.list().stream()
-                .filter(e -> e.model().offerPredict() && e.available() && e.card().headTrained()).toList();
+                .filter(ModelLibrary.Entry::predictable).toList();
         List<JobInfo> runs = s.jobs().recent(200).stream().filter(j -> KIND.equals(j.kind())).limit(20).toList();
         Templates.html(ctx, "predict.jte", Map.of("start", new Start(models, s.datasets().list(), runs, error,
                 longParam(ctx, "model"), longParam(ctx, "dataset"))));
